@@ -1,0 +1,94 @@
+"""The document model every input format is turned into.
+
+Nothing downstream of `extract` asks which format a document came from: PDF, DOCX and
+scans all become a `Document` holding its blocks in reading order.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading such as `一、项目基本情况` (level 1) or `（1）劳模开展宣讲活动` (level 4)."""
+
+    text: str  # whole line as printed, whitespace removed
+    level: int  # 1 一、 / 2 （一） / 3 1. / 4 （1） / 5 ①
+    numbering: str  # `一、`, `（一）`, `1.`, `（1）`, `①`
+    page: int | None = None
+
+    @property
+    def title(self) -> str:
+        return self.text[len(self.numbering):].strip()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text, rejoined across line and page breaks."""
+
+    text: str
+    page: int | None = None
+    # (character offset, page) where the text moves to a new page; the first entry is (0, page).
+    page_starts: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """Page on which the character at `offset` is printed."""
+        if not self.page_starts:
+            return self.page
+        offsets = [start for start, _ in self.page_starts]
+        return self.page_starts[max(bisect_right(offsets, offset) - 1, 0)][1]
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    text: str  # line breaks inside the cell joined without spaces
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table on the grid of its column and row boundaries; merged cells carry spans.
+
+    A table split over pages is one `Table`: `row_pages` gives the page each row starts on and
+    `seam_rows` the rows that open a continuation page (where a row may have been cut in two).
+    """
+
+    cells: tuple[Cell, ...]
+    n_rows: int
+    n_cols: int
+    page: int | None = None
+    row_pages: tuple[int | None, ...] = ()
+    seam_rows: frozenset[int] = frozenset()
+    quality: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def grid(self) -> list[list[str]]:
+        """Row-major text grid with every merged cell's text copied into all positions it covers."""
+        grid = [[""] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
+                    grid[r][c] = cell.text
+        return grid
+
+    def row_page(self, row: int) -> int | None:
+        return self.row_pages[row] if row < len(self.row_pages) else self.page
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    source_format: str  # `pdf`, `scanned_pdf` or `docx`
+    blocks: tuple[Block, ...]
+    pages: int | None = None  # None for DOCX
+    # Problems noticed while reading (code, message), e.g. pages that needed OCR.
+    warnings: tuple[tuple[str, str], ...] = ()
+
+    def text(self) -> str:
+        """All prose in reading order, one block per line (tables left out)."""
+        return "\n".join(b.text for b in self.blocks if not isinstance(b, Table))

@@ -1,0 +1,99 @@
+"""Rows of the four dataset tables (shared/SCHEMA.md), as produced from one document."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report_id: str
+    source_file: str
+    source_path: str
+    source_format: str
+    pages: int | None = None
+    title: str | None = None
+    report_type: str | None = None
+    fiscal_year: int | None = None
+    project_name: str | None = None
+    agency: str | None = None
+    assessor: str | None = None
+    report_date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    cutoff_date: date | None = None
+    budget_yuan: Decimal | None = None
+    received_yuan: Decimal | None = None
+    spent_yuan: Decimal | None = None
+    execution_rate_pct: Decimal | None = None
+    arrival_rate_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    report_id: str
+    table_no: int
+    table_title: str | None
+    row_no: int
+    level1: str | None
+    level2: str | None
+    level1_raw: str | None
+    level2_raw: str | None
+    indicator: str
+    target_raw: str | None = None
+    target_op: str | None = None
+    target_value: Decimal | None = None
+    target_unit: str | None = None
+    stage_target_raw: str | None = None
+    stage_target_op: str | None = None
+    stage_target_value: Decimal | None = None
+    stage_target_unit: str | None = None
+    actual_raw: str | None = None
+    actual_op: str | None = None
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
+    adjustment: str | None = None
+    tracked: bool | None = None
+    explanation: str | None = None  # 指标解释
+    weight: Decimal | None = None  # 分值
+    score: Decimal | None = None  # 得分
+    deviation_reason: str | None = None  # 偏差原因 / 原因分析
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    report_id: str
+    kind: str  # money, persons, person_times, count, percent, date
+    value: Decimal | None
+    unit: str | None
+    qualifier: str | None
+    label: str | None
+    raw: str
+    section: str | None
+    page: int | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    source_file: str
+    severity: str  # error, warning
+    code: str
+    message: str
+    stage: str  # extract, normalize, load, check
+    report_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Records:
+    """Everything one input file contributes to the dataset."""
+
+    source_file: str
+    source_path: str
+    report_id: str | None  # None when the file could not be read at all
+    report: ReportRow | None = None
+    indicators: tuple[IndicatorRow, ...] = ()
+    figures: tuple[FigureRow, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
