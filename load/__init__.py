@@ -1,0 +1,1 @@
+"""Stage 3: keep the dataset rows in DuckDB (`load.store`) and export them (`load.export`)."""

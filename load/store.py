@@ -1,0 +1,252 @@
+"""The DuckDB store: one table per dataset table (shared/SCHEMA.md) plus `files` bookkeeping.
+
+The table layouts are derived from the row dataclasses in `facts.records` (column order = field
+order), so the DDL lives in one place: `TABLES` and `SQL_TYPES` below. Rows go in through Arrow
+tables with an explicit schema, so a `Decimal` stays a `DECIMAL(20,4)` all the way.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "reports.duckdb"
+DECIMAL_PLACES = 4
+_QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
+
+
+class StoreError(Exception):
+    """The database cannot be opened or does not hold the layout this code writes."""
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One input path as last ingested (table `files`)."""
+
+    source_path: str
+    source_file: str
+    report_id: str | None  # None when the bytes could not be read
+    sha256: str | None
+    size: int | None = field(default=None, metadata={"sql": "BIGINT"})
+    mtime: datetime | None = None
+    status: str = "loaded"  # loaded, failed
+    ingested_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ProblemRow(Problem):
+    """A `Problem` as stored: plus the path it came from, so unreadable files can be replaced."""
+
+    source_path: str | None = None
+
+
+# table name -> row dataclass; the dataset tables first, in SCHEMA.md order.
+TABLES: dict[str, type] = {
+    "reports": ReportRow,
+    "indicators": IndicatorRow,
+    "figures": FigureRow,
+    "problems": ProblemRow,
+    "files": FileRow,
+}
+DATASET_TABLES = ("reports", "indicators", "figures", "problems")
+
+SQL_TYPES = {
+    "str": ("VARCHAR", pa.string()),
+    "int": ("INTEGER", pa.int32()),
+    "BIGINT": ("BIGINT", pa.int64()),
+    "Decimal": (f"DECIMAL(20,{DECIMAL_PLACES})", pa.decimal128(20, DECIMAL_PLACES)),
+    "date": ("DATE", pa.date32()),
+    "datetime": ("TIMESTAMP", pa.timestamp("us")),
+    "bool": ("BOOLEAN", pa.bool_()),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    arrow_type: pa.DataType
+
+    @property
+    def is_decimal(self) -> bool:
+        return self.sql_type.startswith("DECIMAL")
+
+
+def columns(table: str) -> tuple[Column, ...]:
+    """Columns of `table` in field order, typed from the dataclass annotations."""
+    return tuple(_column(table, f) for f in dataclasses.fields(TABLES[table]))
+
+
+def _column(table: str, f: dataclasses.Field) -> Column:
+    base = f.metadata.get("sql") or str(f.type).split("|")[0].strip()
+    if base not in SQL_TYPES:
+        raise TypeError(f"{table}.{f.name}: no SQL type for annotation {f.type!r}")
+    return Column(f.name, *SQL_TYPES[base])
+
+
+def ddl() -> list[str]:
+    """Every CREATE statement of the store."""
+    statements = ["CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"]
+    for table in TABLES:
+        cols = ", ".join(f"{c.name} {c.sql_type}" for c in columns(table))
+        statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+    return statements
+
+
+def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or, unless `read_only`, create) the store and check its layout."""
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as err:
+        raise StoreError(f"cannot open database {path}: {_first_line(err)}") from err
+    try:
+        if not read_only:
+            _create(con)
+        _check_layout(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    con.begin()
+    for statement in ddl():
+        con.execute(statement)
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
+    )
+    con.commit()
+
+
+def _check_layout(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    try:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException as err:
+        raise StoreError(f"{path} is not a reports database (no meta table)") from err
+    if version is None or version[0] != str(SCHEMA_VERSION):
+        found = version[0] if version else "none"
+        raise StoreError(f"{path} has schema version {found}, this tool needs {SCHEMA_VERSION}")
+    for table in TABLES:
+        found = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table]).fetchall()]
+        expected = [c.name for c in columns(table)]
+        if found != expected:
+            raise StoreError(f"{path}: table {table} has columns {found}, expected {expected}; "
+                             "ingest into a new database file")
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None = None) -> None:
+    """Replace everything stored for this document by `records`, in one transaction.
+
+    Rows of `records.report_id` are deleted first (and, for every path, the problems of earlier
+    runs that could not read it), so re-ingesting the same bytes never duplicates a row.
+    """
+    tables = record_tables(records)
+    if file is not None:
+        tables["files"] = to_arrow("files", [file])
+    con.begin()
+    try:
+        _delete(con, records, file)
+        for table, rows in tables.items():
+            _insert(con, table, rows)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def record_tables(records: Records) -> dict[str, pa.Table]:
+    """The rows of one document as an Arrow table per dataset table (empty ones left out)."""
+    _check_ids(records)
+    # A problem always belongs to its document, so deleting by report_id also clears it.
+    problems = [ProblemRow(**{**_values(p), "report_id": records.report_id},
+                           source_path=records.source_path) for p in records.problems]
+    rows = {
+        "reports": [records.report] if records.report is not None else [],
+        "indicators": list(records.indicators),
+        "figures": list(records.figures),
+        "problems": problems,
+    }
+    return {table: to_arrow(table, r) for table, r in rows.items() if r}
+
+
+def _check_ids(records: Records) -> None:
+    rows = ([records.report] if records.report else []) + [*records.indicators, *records.figures]
+    stray = {r.report_id for r in rows} - {records.report_id}
+    if stray:
+        raise ValueError(f"rows with report_id {sorted(stray)} in records of {records.report_id}")
+
+
+def _values(row) -> dict:
+    return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+
+
+def to_arrow(table: str, rows: list) -> pa.Table:
+    cols = columns(table)
+    schema = pa.schema([(c.name, c.arrow_type) for c in cols])
+    data = {c.name: [_cell(c, getattr(r, c.name)) for r in rows] for c in cols}
+    return pa.Table.from_pydict(data, schema=schema)
+
+
+def _cell(column: Column, value):
+    if value is None or not column.is_decimal:
+        return value
+    return to_decimal(value)
+
+
+def to_decimal(value) -> Decimal:
+    """An exact `Decimal` rounded to the store's 4 places; floats go through their shortest repr."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
+        raise TypeError(f"expected a Decimal, got {type(value).__name__} {value!r}")
+    try:
+        return Decimal(str(value) if isinstance(value, float) else value).quantize(_QUANTUM)
+    except InvalidOperation as err:
+        raise ValueError(f"number {value!r} does not fit DECIMAL(20,{DECIMAL_PLACES})") from err
+
+
+def _delete(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None) -> None:
+    if records.report_id is not None:
+        for table in DATASET_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE report_id = ?", [records.report_id])
+    con.execute("DELETE FROM problems WHERE report_id IS NULL AND source_path = ?",
+                [records.source_path])
+    if file is not None:
+        con.execute("DELETE FROM files WHERE source_path = ?", [file.source_path])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    names = ", ".join(c.name for c in columns(table))
+    con.register("_rows", rows)
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+    finally:
+        con.unregister("_rows")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def status(con: duckdb.DuckDBPyConnection) -> dict:
+    """Row counts per table, files by status and problems by (severity, code)."""
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    files = dict(con.execute(
+        "SELECT status, count(*) FROM files GROUP BY status ORDER BY status").fetchall())
+    problems = con.execute(
+        "SELECT severity, code, count(*) AS n FROM problems GROUP BY severity, code "
+        "ORDER BY severity, n DESC, code").fetchall()
+    return {"counts": counts, "files": files, "problems": problems}
