@@ -1,26 +1,78 @@
 """Stage 1: read a file into the common `Document` model, whatever its format."""
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+from extract.errors import ExtractError
 from extract.model import Block, Cell, Document, Heading, Paragraph, Table
 
 
-class ExtractError(Exception):
-    """The input cannot be read as a report; `code` is the stable `problems` code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# (leading bytes, what a person would call such a file)
+_NOT_REPORT_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc/.wps) or an encrypted Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
 
 
 def extract(path: Path) -> Document:
-    """Read a PDF or DOCX file (sniffed from its bytes, not its name) into a `Document`.
+    """Read a PDF or DOCX file (recognised from its bytes, not its name) into a `Document`.
 
     Raises `ExtractError` for input that is not a readable report file.
     """
-    raise NotImplementedError  # lead engineer is writing this
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "pdf":
+        from extract.pdf import read_pdf_checked
+        return read_pdf_checked(path)
+    from extract.docx import read_docx_checked
+    return read_docx_checked(path)
+
+
+def sniff(path: Path) -> str:
+    """`pdf` or `docx` from the file's first bytes; `ExtractError` for anything else."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    if not head:
+        raise ExtractError("empty_file", "The file is empty (0 bytes).")
+    if head.startswith(b"%PDF-") or (b"%PDF-" in _first_kilobyte(path)):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if _is_docx_zip(path):
+            return "docx"
+        raise ExtractError("unsupported_format", "The file is a ZIP archive but not a Word (.docx) document.")
+    for signature, description in _NOT_REPORT_SIGNATURES:
+        if head.startswith(signature):
+            raise ExtractError("unsupported_format", f"The file is {description}, not a PDF or DOCX report.")
+    looks_like = "a text file" if _is_text(path) else "an unknown binary format"
+    raise ExtractError("unsupported_format", f"The file is {looks_like}, not a PDF or DOCX report.")
+
+
+def _first_kilobyte(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(1024)
+
+
+def _is_docx_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        raise ExtractError("unreadable_docx", "The file starts like a DOCX (ZIP) but the archive is damaged.")
+
+
+def _is_text(path: Path) -> bool:
+    sample = _first_kilobyte(path)
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:  # a cut multi-byte character at the end is still text
+        return error.start >= len(sample) - 3
 
 
 __all__ = ["extract", "ExtractError", "Document", "Block", "Cell", "Heading", "Paragraph", "Table"]

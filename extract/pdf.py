@@ -1,0 +1,335 @@
+"""PDF → Document: text lines and ruled tables from pdfplumber, reassembled into blocks.
+
+Per page: tables are found from ruling lines (pdfplumber's edge finder), their cell boxes put on a
+row/column grid with spans, and every char is given either to a table cell or to a text line.
+Then over the whole document: running headers, footers and page numbers are dropped, lines are
+rejoined into paragraphs (also across page breaks), and a table continued on the next page is
+stitched to its first part.
+"""
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pdfplumber
+import regex
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extract.errors import ExtractError, raised_inside
+from extract.model import Block, Cell, Document, Paragraph, Table
+from extract.text import as_heading, clean_text, is_contents_line
+
+_PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
+_MARGIN_SHARE = 0.09  # top and bottom share of the page where running headers and footers live
+_SNAP = 1.5  # points: ruling-line coordinates closer than this are one grid line
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str  # tabs mark wide gaps (contents entries), spaces narrow ones
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+
+
+@dataclass(frozen=True)
+class PageTable:
+    table: Table
+    xs: tuple[float, ...]  # column boundaries
+    top: float
+    bottom: float
+    page: int
+
+
+@dataclass(frozen=True)
+class PageContent:
+    number: int
+    height: float
+    items: tuple[TextLine | PageTable, ...]  # top to bottom
+
+
+def read_pdf(path: Path) -> Document:
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+    pages = drop_running_lines(pages)
+    return Document(source_format="pdf", blocks=tuple(assemble_blocks(pages)), pages=len(pages))
+
+
+# ---- one page ---------------------------------------------------------------------------------
+
+def read_page(page, number: int) -> PageContent:
+    tables = page.find_tables() if (page.lines or page.rects) else []
+    grids = [_grid_of(t.cells) for t in tables]
+    table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
+    free_chars = []
+    for char in page.chars:
+        placed = _place_char(char, tables, grids)
+        if placed is None:
+            free_chars.append(char)
+        else:
+            table_chars[placed[0]][placed[1]].append(char)
+    items: list[TextLine | PageTable] = [
+        _page_table(grid, chars, number) for grid, chars in zip(grids, table_chars)
+    ]
+    items += chars_to_lines(free_chars, number)
+    items.sort(key=lambda item: item.top)
+    return PageContent(number=number, height=float(page.height), items=tuple(items))
+
+
+@dataclass(frozen=True)
+class _Grid:
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    boxes: tuple[tuple[float, float, float, float], ...]
+    slots: tuple[tuple[int, ...], ...]  # slots[row][col] → index of the box covering that grid slot
+
+
+def _snap(values) -> list[float]:
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > _SNAP:
+            snapped.append(value)
+    return snapped
+
+
+def _index(lines: list[float], value: float) -> int:
+    i = bisect_left(lines, value - _SNAP)
+    return i
+
+
+def _grid_of(boxes) -> _Grid:
+    """Column and row boundaries from the cell boxes, and which box covers each grid slot."""
+    xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+    slots = [[-1] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for i, (x0, top, x1, bottom) in enumerate(boxes):
+        for r in range(_index(ys, top), _index(ys, bottom)):
+            for c in range(_index(xs, x0), _index(xs, x1)):
+                slots[r][c] = i
+    return _Grid(tuple(xs), tuple(ys), tuple(tuple(b) for b in boxes), tuple(tuple(s) for s in slots))
+
+
+def _place_char(char, tables, grids) -> tuple[int, int] | None:
+    """(table, box) the char's centre falls in, or None for text outside every table."""
+    cx = (char["x0"] + char["x1"]) / 2
+    cy = (char["top"] + char["bottom"]) / 2
+    for t, grid in enumerate(grids):
+        x0, top, x1, bottom = tables[t].bbox
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            col = min(max(bisect_right(grid.xs, cx) - 1, 0), len(grid.xs) - 2)
+            row = min(max(bisect_right(grid.ys, cy) - 1, 0), len(grid.ys) - 2)
+            box = grid.slots[row][col]
+            return (t, box) if box >= 0 else None
+    return None
+
+
+def _page_table(grid: _Grid, chars_per_box: list[list[dict]], page: int) -> PageTable:
+    cells = []
+    for i, (x0, top, x1, bottom) in enumerate(grid.boxes):
+        row, col = _index(list(grid.ys), top), _index(list(grid.xs), x0)
+        text = clean_text("".join(line.text for line in chars_to_lines(chars_per_box[i], page)))
+        cells.append(Cell(
+            row=row, col=col, text=text,
+            rowspan=_index(list(grid.ys), bottom) - row, colspan=_index(list(grid.xs), x1) - col,
+        ))
+    n_rows = len(grid.ys) - 1
+    table = Table(
+        cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
+        n_rows=n_rows, n_cols=len(grid.xs) - 1, page=page, row_pages=(page,) * n_rows,
+    )
+    return PageTable(table=table, xs=grid.xs, top=grid.ys[0], bottom=grid.ys[-1], page=page)
+
+
+def chars_to_lines(chars: list[dict], page: int) -> list[TextLine]:
+    """Group chars into lines by vertical position, left to right, marking gaps with spaces or tabs."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if char["text"].isspace():
+            continue
+        line = lines[-1] if lines else None
+        if line and abs(char["top"] - line[0]["top"]) <= line[0]["size"] * 0.5:
+            line.append(char)
+        else:
+            lines.append([char])
+    return [_text_line(sorted(line, key=lambda c: c["x0"]), page) for line in lines]
+
+
+def _text_line(chars: list[dict], page: int) -> TextLine:
+    size = statistics.median(c["size"] for c in chars)
+    parts = [chars[0]["text"]]
+    for before, char in zip(chars, chars[1:]):
+        gap = char["x0"] - before["x1"]
+        if gap > 2 * size:
+            parts.append("\t")
+        elif gap > 0.2 * size:
+            parts.append(" ")
+        parts.append(char["text"])
+    return TextLine(
+        text="".join(parts), x0=chars[0]["x0"], x1=chars[-1]["x1"],
+        top=min(c["top"] for c in chars), bottom=max(c["bottom"] for c in chars), size=size, page=page,
+    )
+
+
+# ---- the whole document -----------------------------------------------------------------------
+
+def drop_running_lines(pages: list[PageContent]) -> list[PageContent]:
+    """Remove page numbers and running headers/footers: margin lines that are numbers or repeat."""
+    def in_margin(line: TextLine, page: PageContent) -> bool:
+        return line.bottom < page.height * _MARGIN_SHARE or line.top > page.height * (1 - _MARGIN_SHARE)
+
+    repeated = Counter(
+        clean_text(item.text) for page in pages for item in page.items
+        if isinstance(item, TextLine) and in_margin(item, page)
+    )
+
+    def is_running(item, page) -> bool:
+        if not isinstance(item, TextLine) or not in_margin(item, page):
+            return False
+        text = clean_text(item.text)
+        return bool(_PAGE_NUMBER.match(text)) or (len(pages) > 2 and repeated[text] >= 2)
+
+    return [replace(p, items=tuple(i for i in p.items if not is_running(i, p))) for p in pages]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    left: float  # x where unindented body lines start
+    right: float  # x where full body lines end
+    size: float  # body font size
+
+
+def _layout(pages: list[PageContent]) -> _Layout:
+    lines = [i for p in pages for i in p.items if isinstance(i, TextLine)]
+    if not lines:
+        return _Layout(0, 0, 10)
+    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
+    rights = sorted(line.x1 for line in lines)
+    return _Layout(left=left, right=rights[int(len(rights) * 0.95)], size=statistics.median(l.size for l in lines))
+
+
+def assemble_blocks(pages: list[PageContent]) -> list[Block]:
+    layout = _layout(pages)
+    blocks: list[Block] = []
+    paragraph: list[TextLine] = []
+    previous: TextLine | PageTable | None = None
+
+    def flush():
+        if paragraph:
+            blocks.append(_paragraph_block(paragraph))
+            paragraph.clear()
+
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, PageTable):
+                flush()
+                last = blocks[-1] if blocks else None
+                if isinstance(previous, PageTable) and isinstance(last, Table) and _continues(previous, item):
+                    blocks[-1] = stitch(last, previous, item)
+                else:
+                    blocks.append(item.table)
+                previous = item
+                continue
+            if is_contents_line(item.text):
+                continue
+            if not (paragraph and _continues_paragraph(paragraph[-1], item, layout)):
+                flush()
+            paragraph.append(item)
+            previous = item
+    flush()
+    return blocks
+
+
+_LEADING_LATIN = regex.compile(r"^[\w.,%‰+\-/]+", regex.ASCII)
+
+
+def _continues_paragraph(before: TextLine, line: TextLine, layout: _Layout) -> bool:
+    """A line continues the paragraph when the line before ran to the right margin and it is not indented.
+
+    "Ran to the margin" allows for what wraps whole: a number or Latin word, or a character that
+    takes its closing punctuation along (line-breaking rules forbid a line starting with `；`).
+    """
+    wrapped_word = _LEADING_LATIN.match(line.text)
+    slack = (3 + (0.6 * len(wrapped_word.group(0)) if wrapped_word else 0)) * layout.size
+    full_width = before.x1 >= layout.right - slack
+    unindented = abs(line.x0 - layout.left) <= 0.5 * layout.size
+    close = line.page != before.page or line.top - before.bottom < 1.2 * layout.size
+    return full_width and unindented and close
+
+
+def _paragraph_block(lines: list[TextLine]) -> Block:
+    text = ""
+    page_starts: list[tuple[int, int]] = []
+    for line in lines:
+        if not page_starts or page_starts[-1][1] != line.page:
+            page_starts.append((len(text), line.page))
+        text += clean_text(line.text)
+    # offsets were counted before joining; joining only drops spaces at line ends, so they hold
+    return as_heading(text, lines[0].page) or Paragraph(text=text, page=lines[0].page, page_starts=tuple(page_starts))
+
+
+def _continues(first: PageTable, second: PageTable) -> bool:
+    """The second table carries on the first: next page, and its column boundaries are among the first's."""
+    if second.page != first.page + 1:
+        return False
+    return all(any(abs(x - y) <= 2 * _SNAP for y in first.xs) for x in second.xs)
+
+
+def stitch(table: Table, first: PageTable, second: PageTable) -> Table:
+    """Append the continuation's rows, mapped onto the first part's columns, minus a repeated header."""
+    columns = {i: min(range(len(first.xs)), key=lambda j: abs(first.xs[j] - x)) for i, x in enumerate(second.xs)}
+    cont = second.table
+    header_rows = {tuple(row) for row in table.grid()[:3]}
+    cont_grid = _remap_grid(cont, columns, table.n_cols)
+    skip = 0
+    while skip < len(cont_grid) and tuple(cont_grid[skip]) in header_rows:
+        skip += 1
+    offset = table.n_rows - skip
+    cells = list(table.cells)
+    for cell in cont.cells:
+        if cell.row < skip:
+            continue
+        col = columns[cell.col]
+        end = columns[cell.col + cell.colspan] if cell.col + cell.colspan in columns else table.n_cols
+        cells.append(Cell(row=cell.row + offset, col=col, text=cell.text, rowspan=cell.rowspan, colspan=end - col))
+    added = cont.n_rows - skip
+    return Table(
+        cells=tuple(cells), n_rows=table.n_rows + added, n_cols=table.n_cols, page=table.page,
+        row_pages=table.row_pages + (second.page,) * added,
+        seam_rows=table.seam_rows | {table.n_rows} if added else table.seam_rows,
+    )
+
+
+def _remap_grid(table: Table, columns: dict[int, int], n_cols: int) -> list[list[str]]:
+    grid = [[""] * n_cols for _ in range(table.n_rows)]
+    for r, row in enumerate(table.grid()):
+        for c, text in enumerate(row):
+            grid[r][columns[c]] = text
+    for r, row in enumerate(grid):  # a wider continuation cell covers the mapped columns in between
+        for c in range(1, n_cols):
+            if not row[c] and row[c - 1] and c not in columns.values():
+                row[c] = row[c - 1]
+    return grid
+
+
+def read_pdf_checked(path: Path) -> Document:
+    """`read_pdf`, with the parser's failures on broken or locked files turned into `ExtractError`."""
+    try:
+        document = read_pdf(path)
+    except PDFPasswordIncorrect:
+        raise ExtractError("encrypted_pdf", "The PDF is encrypted with a password; it cannot be opened without it.")
+    except Exception as error:
+        if isinstance(error, PdfminerException) and isinstance(error.args[0] if error.args else None, PDFPasswordIncorrect):
+            raise ExtractError("encrypted_pdf", "The PDF is encrypted with a password; it cannot be opened without it.")
+        if isinstance(error, PdfminerException) or raised_inside(error, ("pdfminer", "pdfplumber")):
+            raise ExtractError("unreadable_pdf", f"The PDF is damaged and cannot be parsed ({type(error).__name__}: {error}).")
+        raise
+    if not any(document.blocks):
+        raise ExtractError("no_text_layer", "The PDF has no text layer (a scan?); OCR is needed to read it.")
+    return document
