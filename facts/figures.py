@@ -1,0 +1,145 @@
+"""Key figures stated in the prose → `figures` rows with their subject and provenance.
+
+Rules (shared/SCHEMA.md, table `figures`):
+
+- Only headings and paragraphs are read; tables belong to `indicators`, so no table cell ever
+  becomes a figure. Contents entries (`一、项目基本情况\t1`) and lone page numbers are skipped.
+- Quantities come from the spaCy pipeline in `facts.nlp` (one `nlp.pipe` pass per document):
+  money, persons, person-times, counts, percents. Numbers without a unit, years, document
+  numbers (青字〔2019〕59号), times of day (晚上7点) and section numbers are never figures.
+- Dates are figures only where they mean something for the project: the monitoring cutoff
+  (截至/截止/时间节点 → label `截止日期`) and the project period (起止日期 → `起止日期`).
+  Their `value` and `unit` are null and `raw` is the date as printed.
+- `label`, first that applies:
+  1. the metric the clause names right before the figure (预算安排 → `预算`, 到位 → `到位资金`,
+     实际支出/共支出 → `实际支出`, 执行率 → `资金执行率`, 到位率, 满意度, 序时进度);
+  2. the activity the paragraph opens with: `(1) “携手小康”就业重点群体技能培训：为…` →
+     `“携手小康”就业重点群体技能培训`; it holds for the following paragraphs until the next
+     heading or the next numbered item;
+  3. the title of the heading the text sits under, without its numbering and without a trailing
+     unit in brackets (`（1）“携手小康”就业重点群体技能培训（人）` → `“携手小康”就业重点群体技能培训`)
+     or a trailing figure (`(10) 解上级工会经费工作完成率 100%` → `解上级工会经费工作完成率`).
+- `section` is the heading path (`一、项目基本情况 > （三）项目主要内容、涉及范围 > 2.项目内容`),
+  `page` the page where the figure's sentence starts, `sentence` that sentence.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+from spacy.tokens import Doc
+
+from extract.model import Document, Heading, Paragraph
+from facts.nlp import DATES, METRIC_CUES, QUANTITIES, make_nlp
+from facts.records import FigureRow
+
+SECTION_SEPARATOR = " > "
+
+_ENUMERATOR = r"(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*(?:[、．]|\.(?!\d))|[①-⑳])"
+# `(1) “携手小康”就业重点群体技能培训：为全面贯彻…` — a numbered item that names its activity.
+_ITEM_WITH_NAME = regex.compile(rf"^\s*{_ENUMERATOR}\s*(?P<name>[^：:。；;，,！？]{{2,40}}?)\s*[：:]")
+_NUMBERED = regex.compile(rf"^\s*{_ENUMERATOR}")
+_UNIT_IN_BRACKETS = regex.compile(
+    r"\s*[（(]\s*(?:万元|万|元|人次|人|名|次|个|场|家|项|期|批|户|天|月|%|％)\s*[）)]\s*$"
+)
+_TRAILING_FIGURE = regex.compile(r"\s*[=＝≥≤><]?\s*\d[\d,.，]*\s*(?:%|％|万元|万|元|人次|人|名|次|个|场|家|项)?\s*$")
+# `一、项目基本情况\t1`, `（一）项目名称 ........ 1`, `目录`, or a page number alone
+_CONTENTS_OR_PAGE_NUMBER = regex.compile(
+    r"^\s*(?:目\s*录|[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页|/\s*\d{1,3})?[-—–\s]*|\S.{0,60}?(?:\t|\s{2,}|[.…·・]{3,})\s*\d{1,3})\s*$"
+)
+
+
+def subject_of_title(title: str) -> str:
+    """A heading title as a label: numbering already gone, trailing unit or figure dropped."""
+    subject = _UNIT_IN_BRACKETS.sub("", title.strip())
+    without_figure = _TRAILING_FIGURE.sub("", subject)
+    return without_figure or subject
+
+
+def item_name(text: str) -> str | None:
+    """The activity a numbered paragraph opens with (`(1) 名称：…` → `名称`), else None."""
+    match = _ITEM_WITH_NAME.match(text)
+    return subject_of_title(match.group("name")) if match else None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of prose with what the document says around it."""
+
+    text: str
+    block: Heading | Paragraph
+    section: str | None
+    subject: str | None  # label when the clause names no metric
+
+    def page_at(self, offset: int) -> int | None:
+        if isinstance(self.block, Paragraph):
+            return self.block.page_at(offset)
+        return self.block.page
+
+
+def passages(document: Document) -> Iterator[Passage]:
+    """Headings and paragraphs in reading order, each with its heading path and subject."""
+    path: list[Heading] = []
+    item: str | None = None
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            path = [h for h in path if h.level < block.level] + [block]
+            item = None
+            section = SECTION_SEPARATOR.join(h.text for h in path)
+            yield Passage(block.title, block, section, subject_of_title(block.title))
+        elif isinstance(block, Paragraph):
+            if not block.text.strip() or _CONTENTS_OR_PAGE_NUMBER.match(block.text):
+                continue
+            if _NUMBERED.match(block.text):
+                item = item_name(block.text)
+            section = SECTION_SEPARATOR.join(h.text for h in path) or None
+            subject = item or (subject_of_title(path[-1].title) if path else None)
+            yield Passage(block.text, block, section, subject)
+
+
+def _date_label(metric: str | None, subject: str | None) -> str | None:
+    if metric:
+        return metric
+    for cue in METRIC_CUES:
+        if "date" in cue.kinds and subject and regex.search(cue.pattern, subject):
+            return cue.label
+    return None
+
+
+def rows_of_doc(doc: Doc, passage: Passage, report_id: str) -> list[FigureRow]:
+    """Figure rows for one processed passage, in text order."""
+    rows = []
+    spans = sorted([*doc.spans[QUANTITIES], *doc.spans[DATES]], key=lambda s: s._.char_start)
+    for span in spans:
+        sentence = doc[span.start].sent
+        if span.label_ == "date":
+            label = _date_label(span._.metric, passage.subject)
+            if label is None:
+                continue
+            value = unit = qualifier = None
+        else:
+            label = span._.metric or passage.subject
+            value, unit, qualifier = span._.value.value, span._.value.unit, span._.value.qualifier
+        rows.append(
+            FigureRow(
+                report_id=report_id,
+                kind=span.label_,
+                value=value,
+                unit=unit,
+                qualifier=qualifier,
+                label=label,
+                raw=span._.raw,
+                section=passage.section,
+                page=passage.page_at(sentence.start_char),
+                sentence=passage.block.text if isinstance(passage.block, Heading) else sentence.text.strip(),
+            )
+        )
+    return rows
+
+
+def figure_rows(document: Document, report_id: str) -> list[FigureRow]:
+    """Every key figure the document's prose states, in reading order."""
+    found = list(passages(document))
+    docs = make_nlp().pipe(p.text for p in found)
+    return [row for passage, doc in zip(found, docs) for row in rows_of_doc(doc, passage, report_id)]
