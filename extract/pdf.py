@@ -203,15 +203,19 @@ class _Layout:
     left: float  # x where unindented body lines start
     right: float  # x where full body lines end
     size: float  # body font size
+    pitch: float  # distance between the tops of consecutive body lines
 
 
 def _layout(pages: list[PageContent]) -> _Layout:
     lines = [i for p in pages for i in p.items if isinstance(i, TextLine)]
     if not lines:
-        return _Layout(0, 0, 10)
+        return _Layout(0, 0, 10, 12)
     left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     rights = sorted(line.x1 for line in lines)
-    return _Layout(left=left, right=rights[int(len(rights) * 0.95)], size=statistics.median(l.size for l in lines))
+    size = statistics.median(line.size for line in lines)
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top]
+    return _Layout(left=left, right=rights[int(len(rights) * 0.95)], size=size,
+                   pitch=statistics.median(steps) if steps else 1.2 * size)
 
 
 def assemble_blocks(pages: list[PageContent]) -> list[Block]:
@@ -246,7 +250,15 @@ def assemble_blocks(pages: list[PageContent]) -> list[Block]:
     return blocks
 
 
-_LEADING_LATIN = regex.compile(r"^[\w.,%‰+\-/]+", regex.ASCII)
+_UNBREAKABLE_START = regex.compile(r"^[^\p{Han}]+")
+
+
+def _wrapped_width(text: str, size: float) -> float:
+    """Width of what line-breaking moves to the next line whole: a number, a Latin word, brackets."""
+    lead = _UNBREAKABLE_START.match(text)
+    if not lead:
+        return 0.0
+    return sum(0.6 if ch.isascii() else 1.0 for ch in lead.group(0)) * size
 
 
 def _continues_paragraph(before: TextLine, line: TextLine, layout: _Layout) -> bool:
@@ -255,11 +267,10 @@ def _continues_paragraph(before: TextLine, line: TextLine, layout: _Layout) -> b
     "Ran to the margin" allows for what wraps whole: a number or Latin word, or a character that
     takes its closing punctuation along (line-breaking rules forbid a line starting with `；`).
     """
-    wrapped_word = _LEADING_LATIN.match(line.text)
-    slack = (3 + (0.6 * len(wrapped_word.group(0)) if wrapped_word else 0)) * layout.size
+    slack = 3 * layout.size + _wrapped_width(line.text, layout.size)
     full_width = before.x1 >= layout.right - slack
     unindented = abs(line.x0 - layout.left) <= 0.5 * layout.size
-    close = line.page != before.page or line.top - before.bottom < 1.2 * layout.size
+    close = line.page != before.page or line.top - before.top < 1.5 * layout.pitch
     return full_width and unindented and close
 
 
@@ -282,27 +293,41 @@ def _continues(first: PageTable, second: PageTable) -> bool:
 
 
 def stitch(table: Table, first: PageTable, second: PageTable) -> Table:
-    """Append the continuation's rows, mapped onto the first part's columns, minus a repeated header."""
-    columns = {i: min(range(len(first.xs)), key=lambda j: abs(first.xs[j] - x)) for i, x in enumerate(second.xs)}
+    """Append the continuation's rows, mapped onto the first part's columns, minus a repeated header.
+
+    A merged cell that reaches the bottom of the first part and meets an empty cell at the top of
+    the continuation is one cell cut by the page break: its span is extended instead.
+    """
+    boundary = {i: min(range(len(first.xs)), key=lambda j: abs(first.xs[j] - x)) for i, x in enumerate(second.xs)}
     cont = second.table
     header_rows = {tuple(row) for row in table.grid()[:3]}
-    cont_grid = _remap_grid(cont, columns, table.n_cols)
+    cont_grid = _remap_grid(cont, boundary, table.n_cols)
     skip = 0
     while skip < len(cont_grid) and tuple(cont_grid[skip]) in header_rows:
         skip += 1
-    offset = table.n_rows - skip
-    cells = list(table.cells)
+    added = cont.n_rows - skip
+    if added <= 0:
+        return table
+    open_at_bottom = {
+        cell.col: cell for cell in table.cells
+        if cell.row + cell.rowspan == table.n_rows and cell.text and cell.rowspan > 1
+    }
+    cells = {(c.row, c.col): c for c in table.cells}
     for cell in cont.cells:
         if cell.row < skip:
             continue
-        col = columns[cell.col]
-        end = columns[cell.col + cell.colspan] if cell.col + cell.colspan in columns else table.n_cols
-        cells.append(Cell(row=cell.row + offset, col=col, text=cell.text, rowspan=cell.rowspan, colspan=end - col))
-    added = cont.n_rows - skip
+        col, end = boundary[cell.col], boundary[cell.col + cell.colspan]
+        row = cell.row - skip + table.n_rows
+        above = open_at_bottom.get(col)
+        if cell.row == skip and not cell.text and above is not None and above.colspan == end - col:
+            cells[(above.row, above.col)] = replace(above, rowspan=above.rowspan + cell.rowspan)
+            continue
+        cells[(row, col)] = Cell(row=row, col=col, text=cell.text, rowspan=cell.rowspan, colspan=end - col)
     return Table(
-        cells=tuple(cells), n_rows=table.n_rows + added, n_cols=table.n_cols, page=table.page,
+        cells=tuple(sorted(cells.values(), key=lambda c: (c.row, c.col))),
+        n_rows=table.n_rows + added, n_cols=table.n_cols, page=table.page,
         row_pages=table.row_pages + (second.page,) * added,
-        seam_rows=table.seam_rows | {table.n_rows} if added else table.seam_rows,
+        seam_rows=table.seam_rows | {table.n_rows},
     )
 
 
