@@ -1,0 +1,569 @@
+"""Performance-indicator tables (申报表, 调整表, 对比表, 自评表 …) → `indicators` rows.
+
+A table is an indicator table when one of its rows names the level columns (一级指标 / 二级指标 /
+三级指标, or 一级目标 … as some reports print them). Everything else about a table is read from
+its header text, never from column positions, because every report arranges its columns
+differently. The steps, each a small function:
+
+    find_header_row → header_rows → column_roles      which column holds what
+    body_rows                                           rows below the header, repeated headers out
+    merge_seam_fragments                                rows cut in two by a page break joined
+    fill_down_levels                                    merged level cells continued on later rows
+    row_defects                                         rows that show the table was misread
+    to_indicator_row                                    values parsed, levels made canonical
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from extract.model import Block, Document, Heading, Paragraph, Table
+from facts.records import IndicatorRow, Problem
+
+# ---------------------------------------------------------------------------------------------
+# Column roles. Ordered: the first rule whose pattern occurs in the header text wins, so the
+# specific ones come first (`实际完成的绩效目标值` is actual, `本阶段应完成的绩效目标值` is the
+# stage target, though both also read as a 目标值).
+ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(pattern))
+    for role, pattern in (
+        ("level1", r"一级(指标|目标)"),
+        ("level2", r"二级(指标|目标)"),
+        ("level3", r"三级(指标|目标)"),
+        ("stage_target", r"本阶段|阶段性?目标|跟踪目标|阶段应完成"),
+        ("actual", r"实际|完成值|完成情况"),
+        ("adjustment", r"调整类型|调整方式|调整情况"),
+        ("tracked", r"是否跟踪"),
+        ("explanation", r"指标解释|指标说明"),
+        ("deviation_reason", r"偏差原因|原因分析|改进措施"),
+        ("weight", r"分值|权重"),
+        ("score", r"得分"),
+        ("target", r"目标值|指标值|年度目标|全年目标|预期目标"),
+        ("other", r"^(序号|备注|指标性质|指标方向|度量单位|计量单位)$"),
+    )
+)
+# Header cells that belong to a header row but give no column role (a merged `绩效指标` over the
+# three level columns).
+HEADER_FILLER = re.compile(r"^(绩效指标|指标|绩效目标|指标名称|指标内容)$")
+
+LEVEL_ROLES = ("level1", "level2", "level3")
+VALUE_ROLES = ("target", "stage_target", "actual", "adjustment", "tracked", "weight", "score")
+FRAGMENT_TEXT_ROLES = ("level1", "level2", "level3", "explanation", "deviation_reason")
+
+# Cells that print "nothing here".
+EMPTY_VALUE = re.compile(r"^[-—－–_/／\\\s]*$|^(无|空)$")
+# Rows closing a 自评表: `总分 | 100 | 95`.
+FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
+# Text that is a value, not a name: a sign or a bare number with a unit.
+VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
+CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$")
+
+# ---------------------------------------------------------------------------------------------
+# Canonical level names (shared/SCHEMA.md).
+LEVEL1_NAMES = {
+    "成本指标": ("成本", "成本指标"),
+    "产出指标": ("产出", "产出指标", "产出目标"),
+    "效益指标": ("效益", "效益指标", "效益目标", "效果指标", "效果目标"),
+    "满意度指标": ("满意度", "满意度指标", "满意度目标", "服务对象满意度指标"),
+}
+LEVEL2_NAMES = {
+    "经济成本": ("经济成本", "经济成本指标"),
+    "社会成本": ("社会成本", "社会成本指标"),
+    "生态环境成本": ("生态环境成本", "生态环境成本指标", "生态成本"),
+    "数量指标": ("数量指标", "产出数量", "数量"),
+    "质量指标": ("质量指标", "产出质量", "质量"),
+    "时效指标": ("时效指标", "产出时效", "时效"),
+    "经济效益": ("经济效益", "经济效益指标"),
+    "社会效益": ("社会效益", "社会效益指标"),
+    "生态效益": ("生态效益", "生态效益指标"),
+    "可持续影响": ("可持续影响", "可持续影响指标"),
+    "服务对象满意度": (
+        "服务对象满意度",
+        "服务对象满意度指标",
+        "满意度",
+        "满意度指标",
+        "社会公众或服务对象满意度",
+        "社会公众或服务对象满意度指标",
+    ),
+}
+# Which level-1 a level-2 belongs to, to tell a merged level-1 cell's true extent.
+LEVEL2_PARENT = {
+    "经济成本": "成本指标",
+    "社会成本": "成本指标",
+    "生态环境成本": "成本指标",
+    "数量指标": "产出指标",
+    "质量指标": "产出指标",
+    "时效指标": "产出指标",
+    "经济效益": "效益指标",
+    "社会效益": "效益指标",
+    "生态效益": "效益指标",
+    "可持续影响": "效益指标",
+    "服务对象满意度": "满意度指标",
+}
+_LEVEL1_LOOKUP = {raw: canon for canon, raws in LEVEL1_NAMES.items() for raw in raws}
+_LEVEL2_LOOKUP = {raw: canon for canon, raws in LEVEL2_NAMES.items() for raw in raws}
+# An unknown level name that still reads like one is kept quietly; anything else is reported.
+LEVEL_LIKE = re.compile(r"(指标|目标|成本|效益|效果|满意度|影响|数量|质量|时效|产出)$")
+
+ADJUSTMENTS = (("原", "original"), ("新增", "added"), ("删除", "deleted"), ("调整", "modified"),
+               ("修改", "modified"), ("变更", "modified"))
+TRACKED = {"是": True, "否": False}
+
+
+def squash(text: str | None) -> str:
+    """Text with every kind of whitespace removed (names print with stray spaces and breaks)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def canonical_level1(name: str) -> str:
+    """`产出` → `产出指标`; a name that is no known level-1 is returned as given."""
+    return _LEVEL1_LOOKUP.get(name, name)
+
+
+def canonical_level2(name: str) -> str:
+    """`产出数量` → `数量指标`, `社会公众或服务对象满意度` → `服务对象满意度`; unknown names as given."""
+    return _LEVEL2_LOOKUP.get(name, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Header
+
+
+def header_role(text: str) -> str | None:
+    text = squash(text)
+    for role, pattern in ROLE_RULES:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def names_levels(row: list[str]) -> bool:
+    """A row that names at least two of the three level columns, one of them the level-3."""
+    roles = {header_role(cell) for cell in row}
+    return "level3" in roles and bool(roles & {"level1", "level2"})
+
+
+def is_header_like(row: list[str]) -> bool:
+    """Every filled cell is a column name, and at least one gives a role."""
+    cells = [squash(c) for c in row if squash(c)]
+    if not cells:
+        return False
+    roles = [header_role(c) for c in cells]
+    fillers = [HEADER_FILLER.match(c) for c in cells]
+    return any(r for r in roles) and all(r or f for r, f in zip(roles, fillers))
+
+
+def find_header_row(grid: list[list[str]]) -> int | None:
+    """Index of the first row naming the level columns (rows above it are a caption block)."""
+    return next((r for r, row in enumerate(grid) if names_levels(row)), None)
+
+
+def header_rows(grid: list[list[str]], level_row: int) -> range:
+    """The header block around `level_row`: neighbouring rows made of column names only
+    (a two-row header, e.g. a merged `绩效指标` over 一级/二级/三级)."""
+    start = level_row
+    while start > 0 and is_header_like(grid[start - 1]):
+        start -= 1
+    end = level_row + 1
+    while end < len(grid) and is_header_like(grid[end]):
+        end += 1
+    return range(start, end)
+
+
+def column_roles(header: list[list[str]]) -> tuple[str | None, ...]:
+    """Role of each column, read from the lowest header row that names it (the most specific)."""
+    n_cols = max((len(row) for row in header), default=0)
+    roles: list[str | None] = []
+    for c in range(n_cols):
+        texts = [row[c] for row in reversed(header) if c < len(row) and squash(row[c])]
+        role = next((r for r in map(header_role, texts) if r), None)
+        if role is None and texts:
+            role = "other"  # a named column we do not read (序号, 备注 …)
+        roles.append(role)
+    return tuple(roles)
+
+
+@dataclass(frozen=True)
+class Header:
+    rows: range
+    roles: tuple[str | None, ...]
+    texts: tuple[tuple[str, ...], ...]  # the header rows, squashed, to spot repeats
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def read_header(grid: list[list[str]]) -> Header | None:
+    level_row = find_header_row(grid)
+    if level_row is None:
+        return None
+    rows = header_rows(grid, level_row)
+    header = [grid[r] for r in rows]
+    return Header(rows, column_roles(header), tuple(tuple(squash(c) for c in row) for row in header))
+
+
+# ---------------------------------------------------------------------------------------------
+# Body
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One body row: text per role (several columns of one role joined), still as printed."""
+
+    row: int  # grid row where it starts
+    cells: dict[str, str]
+    at_seam: bool = False
+    stray: tuple[str, ...] = ()  # text in columns without a header
+
+    def get(self, role: str) -> str:
+        return self.cells.get(role, "")
+
+
+def row_cells(row: list[str], header: Header) -> tuple[dict[str, str], tuple[str, ...]]:
+    cells: dict[str, list[str]] = {}
+    stray: list[str] = []
+    for c, text in enumerate(row):
+        text = text.strip()
+        role = header.roles[c] if c < len(header.roles) else None
+        if not text or role == "other":
+            continue
+        if role is None:
+            stray.append(text)
+            continue
+        bucket = cells.setdefault(role, [])
+        if text not in bucket:  # a merged cell copied into every column it covers counts once
+            bucket.append(text)
+    return {role: "；".join(texts) for role, texts in cells.items()}, tuple(stray)
+
+
+def is_repeated_header(row: list[str], header: Header) -> bool:
+    squashed = tuple(squash(c) for c in row)
+    return squashed in header.texts or names_levels(row) or (
+        is_header_like(row) and sum(header_role(c) is not None for c in row if squash(c)) >= 2
+    )
+
+
+def is_footer(cells: dict[str, str]) -> bool:
+    return any(FOOTER.match(squash(cells.get(role, ""))) for role in LEVEL_ROLES)
+
+
+def body_rows(table: Table, grid: list[list[str]], header: Header) -> list[RawRow]:
+    """Rows below the header with repeated headers, empty rows and total rows left out.
+
+    A row is `at_seam` when it opens a continuation page, also when only a repeated header
+    stood between it and the page break.
+    """
+    rows: list[RawRow] = []
+    seam = False
+    for r in range(header.rows.stop, len(grid)):
+        seam = seam or r in table.seam_rows
+        if is_repeated_header(grid[r], header):
+            continue
+        cells, stray = row_cells(grid[r], header)
+        if (cells or stray) and not is_footer(cells):
+            rows.append(RawRow(r, cells, seam, stray))
+        seam = False
+    return rows
+
+
+def is_value_empty(text: str) -> bool:
+    return bool(EMPTY_VALUE.match(text))
+
+
+def is_fragment(row: RawRow, above: RawRow) -> bool:
+    """The lower half of `above`, cut off by a page break: no value of its own where `above`
+    has one, only some text in name or explanation columns."""
+    above_values = [role for role in VALUE_ROLES if above.get(role)]
+    return (
+        bool(above_values)
+        and all(not row.get(role) for role in above_values)
+        and any(row.get(role) for role in FRAGMENT_TEXT_ROLES)
+    )
+
+
+def join_rows(above: RawRow, fragment: RawRow) -> RawRow:
+    cells = dict(above.cells)
+    for role, text in fragment.cells.items():
+        if text != cells.get(role):  # a label repeated on the new page is not a continuation
+            cells[role] = cells.get(role, "") + text
+    return replace(above, cells=cells, stray=above.stray + fragment.stray)
+
+
+def merge_seam_fragments(rows: list[RawRow]) -> list[RawRow]:
+    merged: list[RawRow] = []
+    for row in rows:
+        if row.at_seam and merged and is_fragment(row, merged[-1]):
+            merged[-1] = join_rows(merged[-1], row)
+        else:
+            merged.append(row)
+    return merged
+
+
+def _fits(level1: str, level2: str) -> bool:
+    """Whether a level-2 may sit under a level-1 (unknown names fit anything)."""
+    parent = LEVEL2_PARENT.get(canonical_level2(squash(level2)))
+    known1 = canonical_level1(squash(level1)) in LEVEL1_NAMES
+    return parent is None or not known1 or parent == canonical_level1(squash(level1))
+
+
+def _shift_misplaced_level2(cells: dict[str, str]) -> dict[str, str]:
+    """A level-2 name printed in the level-1 column with the level-2 cell empty (`产出质量 | | …`)
+    moves to the level-2 column; the level-1 is then filled from its neighbours."""
+    level1 = squash(cells.get("level1"))
+    if level1 and not cells.get("level2") and level1 not in _LEVEL1_LOOKUP and level1 in _LEVEL2_LOOKUP:
+        cells = dict(cells, level2=cells["level1"])
+        del cells["level1"]
+    return cells
+
+
+def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> list[RawRow]:
+    """Empty level-1/level-2 cells take the name from the row above — a vertical merge the
+    grid did not span, e.g. one continued on a new page. When the name above cannot hold this
+    row (a 经济效益 under 产出指标: the merged cell's text was printed lower down), the next name
+    below that can is taken instead. `carry` = levels in force before the first row."""
+    rows = [replace(row, cells=_shift_misplaced_level2(row.cells)) for row in rows]
+    filled: list[RawRow] = []
+    above1, above2 = carry
+    for i, row in enumerate(rows):
+        level1, level2 = row.get("level1"), row.get("level2")
+        if not level1:
+            level1 = above1
+            if level2 and not _fits(level1, level2):
+                level1 = _next_below(rows, i, "level1", lambda name: _fits(name, level2)) or level1
+        if not level2:
+            level2 = above2
+            if not _fits(level1, level2):
+                level2 = _next_below(rows, i, "level2", lambda name: _fits(level1, name)) or ""
+        filled.append(replace(row, cells=dict(row.cells, level1=level1, level2=level2)))
+        above1, above2 = level1, level2
+    return filled
+
+
+def _next_below(rows: list[RawRow], i: int, role: str, fits) -> str | None:
+    name = next((row.get(role) for row in rows[i + 1:] if row.get(role)), None)
+    return name if name and fits(name) else None
+
+
+def row_defects(row: RawRow) -> str | None:
+    """Why a row shows its table was misread, or None."""
+    if not squash(row.get("level3")):
+        if any(not is_value_empty(row.get(role)) for role in VALUE_ROLES if row.get(role)):
+            return "有数值但没有三级指标名称"
+        if row.get("explanation") or row.get("deviation_reason"):
+            return "有说明文字但没有三级指标名称（跨页断行未接上？）"
+        return None
+    for role in ("level1", "level2", "level3"):
+        if VALUE_LIKE.match(squash(row.get(role))):
+            return f"指标名称列出现数值“{row.get(role)}”，列可能错位"
+    if row.stray:
+        return f"无表头的列中出现文字“{row.stray[0]}”，列可能错位"
+    return None
+
+
+def is_indicator(row: RawRow) -> bool:
+    return bool(squash(row.get("level3")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def cell_text(text: str) -> str | None:
+    text = text.strip()
+    return None if is_value_empty(text) else text
+
+
+def parse(text: str | None, hint: str | None = None):
+    """`normalize.parse_value` on a non-empty cell."""
+    from normalize import parse_value  # the value grammar lives in normalize/
+
+    return parse_value(text, hint=hint) if text else None
+
+
+def value_fields(prefix: str, text: str | None, hint: str) -> dict:
+    value = parse(text, hint)
+    return {
+        f"{prefix}_raw": text,
+        f"{prefix}_op": value.op if value else None,
+        f"{prefix}_value": value.value if value else None,
+        f"{prefix}_unit": value.unit if value else None,
+    }
+
+
+def adjustment(text: str | None) -> str | None:
+    name = squash(text)
+    return next((code for prefix, code in ADJUSTMENTS if name.startswith(prefix)), None)
+
+
+def tracked(text: str | None) -> bool | None:
+    return TRACKED.get(squash(text))
+
+
+def number(text: str | None) -> Decimal | None:
+    value = parse(text)
+    return value.value if value else None
+
+
+def to_indicator_row(row: RawRow, *, report_id: str, table_no: int, table_title: str | None,
+                     row_no: int, page: int | None) -> IndicatorRow:
+    level1_raw = squash(row.get("level1")) or None
+    level2_raw = squash(row.get("level2")) or None
+    indicator = squash(row.get("level3"))
+    return IndicatorRow(
+        report_id=report_id,
+        table_no=table_no,
+        table_title=table_title,
+        row_no=row_no,
+        level1=canonical_level1(level1_raw) if level1_raw else None,
+        level2=canonical_level2(level2_raw) if level2_raw else None,
+        level1_raw=level1_raw,
+        level2_raw=level2_raw,
+        indicator=indicator,
+        **value_fields("target", cell_text(row.get("target")), indicator),
+        **value_fields("stage_target", cell_text(row.get("stage_target")), indicator),
+        **value_fields("actual", cell_text(row.get("actual")), indicator),
+        adjustment=adjustment(cell_text(row.get("adjustment"))),
+        tracked=tracked(cell_text(row.get("tracked"))),
+        explanation=cell_text(row.get("explanation")),
+        weight=number(cell_text(row.get("weight"))),
+        score=number(cell_text(row.get("score"))),
+        deviation_reason=cell_text(row.get("deviation_reason")),
+        page=page,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Captions
+
+
+@dataclass(frozen=True)
+class Caption:
+    number: int
+    title: str | None
+
+
+def parse_caption(block: Block | None) -> Caption | None:
+    if not isinstance(block, (Paragraph, Heading)):
+        return None
+    match = CAPTION.match(unicodedata.normalize("NFKC", squash(block.text)))
+    if not match or len(match.group(2)) > 60:
+        return None
+    return Caption(int(match.group(1)), match.group(2) or None)
+
+
+def table_caption(blocks: tuple[Block, ...], i: int) -> Caption | None:
+    """The caption just above table `i`, else just below it — unless the line below opens the
+    next table (then it is that table's caption)."""
+    above = parse_caption(blocks[i - 1]) if i > 0 else None
+    if above:
+        return above
+    below = blocks[i + 1] if i + 1 < len(blocks) else None
+    after_below = blocks[i + 2] if i + 2 < len(blocks) else None
+    return None if isinstance(after_below, Table) else parse_caption(below)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole document
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    """What one indicator table gave: rows ready to number, or the reason it could not be read."""
+
+    rows: list[RawRow]
+    problem: str | None = None
+
+
+def read_indicator_table(table: Table, header: Header, carry: tuple[str, str] = ("", "")) -> ReadTable:
+    if not header.has("level3"):
+        return ReadTable([], "表头没有三级指标列")
+    if not (header.has("target") or header.has("stage_target") or header.has("actual")):
+        return ReadTable([], "表头没有指标目标值列")
+    grid = table.grid()
+    rows = fill_down_levels(merge_seam_fragments(body_rows(table, grid, header)), carry)
+    for row in rows:
+        defect = row_defects(row)
+        if defect:
+            return ReadTable([], f"第{row.row + 1}行{defect}（页 {table.row_page(row.row)}）")
+    indicators = [row for row in rows if is_indicator(row)]
+    if not indicators and rows:
+        return ReadTable([], "表中没有可读的指标行")
+    return ReadTable(indicators)
+
+
+def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:
+    """Every indicator row of every indicator table in `document`, and what could not be read.
+
+    A table without its own header that directly follows an indicator table with as many columns
+    is its continuation (a page split the extractor did not stitch): same number, same columns.
+    """
+    out: list[IndicatorRow] = []
+    problems: list[Problem] = []
+    blocks = document.blocks
+    table_order = 0
+    previous: tuple[Header, int, str | None, int, tuple[str, str]] | None = None  # last table read
+    for i, block in enumerate(blocks):
+        if not isinstance(block, Table):
+            if isinstance(block, (Paragraph, Heading)) and squash(block.text):
+                previous = None
+            continue
+        table_order += 1
+        grid = block.grid()
+        caption = table_caption(blocks, i)
+        header = read_header(grid)
+        row_no = 0
+        table_no, title = (caption.number, caption.title) if caption else (table_order, None)
+        carry = ("", "")
+        if header is None:
+            if previous is None or caption or len(previous[0].roles) != block.n_cols:
+                previous = None
+                continue
+            # continuation of the table just read, without a repeated header
+            header = replace(previous[0], rows=range(0, 0))
+            table_no, title, row_no, carry = previous[1], previous[2], previous[3], previous[4]
+        elif previous and not caption and previous[0].roles == header.roles:
+            table_no, title, row_no, carry = previous[1], previous[2], previous[3], previous[4]
+
+        result = read_indicator_table(block, header, carry)
+        if result.problem:
+            problems.append(Problem(
+                source_file="",
+                severity="warning",
+                code="table_unparsed",
+                message=f"表{table_no}（第{block.page}页起）未能读出指标：{result.problem}",
+                stage="normalize",
+                report_id=report_id,
+            ))
+            previous = None
+            continue
+        for row in result.rows:
+            row_no += 1
+            out.append(to_indicator_row(row, report_id=report_id, table_no=table_no, table_title=title,
+                                        row_no=row_no, page=block.row_page(row.row)))
+        problems.extend(level_problems(result.rows, table_no, block.page, report_id))
+        last = result.rows[-1] if result.rows else None
+        previous = (header, table_no, title, row_no,
+                    (last.get("level1"), last.get("level2")) if last else carry)
+    return out, problems
+
+
+def level_problems(rows: list[RawRow], table_no: int, page: int | None, report_id: str) -> list[Problem]:
+    """One warning per table naming level cells that are no level name at all."""
+    odd = []
+    for row in rows:
+        for role, lookup in (("level1", _LEVEL1_LOOKUP), ("level2", _LEVEL2_LOOKUP)):
+            name = squash(row.get(role))
+            if name and name not in lookup and not LEVEL_LIKE.search(name) and name not in odd:
+                odd.append(name)
+    if not odd:
+        return []
+    return [Problem(
+        source_file="",
+        severity="warning",
+        code="unknown_level",
+        message=f"表{table_no}（第{page}页起）的指标层级名称不是常见名称：{'、'.join(odd)}",
+        stage="normalize",
+        report_id=report_id,
+    )]
