@@ -1,0 +1,218 @@
+"""The DuckDB store: layout from the record dataclasses, exact decimals, replace-not-duplicate."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
+from load import store
+
+SEED_ID = "0123456789abcdef"
+
+
+def seed_records(report_id: str = SEED_ID, source_path: str = "in/qyp-2023-union.pdf") -> Records:
+    """A small hand-built document in the shape of the seed report."""
+    name = source_path.rsplit("/", 1)[-1]
+    report = ReportRow(
+        report_id=report_id, source_file=name, source_path=source_path, source_format="pdf",
+        pages=12, title="2023年青云谱区总工会工会经费项目1-10月份绩效运行监控报告",
+        report_type="monitoring", fiscal_year=2023, project_name="2023年工会经费项目",
+        agency="青云谱区总工会", assessor="江西正效咨询管理有限公司",
+        report_date=date(2023, 12, 10), period_start=date(2023, 1, 1),
+        period_end=date(2023, 12, 31), cutoff_date=date(2023, 10, 31),
+        budget_yuan=Decimal("4900000"), received_yuan=Decimal("4900000"),
+        spent_yuan=Decimal("134.5368") * 10000, execution_rate_pct=Decimal("27.45"),
+        arrival_rate_pct=Decimal("100"))
+    indicators = (
+        IndicatorRow(report_id, 4, "项目产出目标、效果目标对比表", 1, "产出指标", "数量指标",
+                     "产出指标", "产出数量", "开展送温暖人数", target_raw="≥200 人",
+                     target_op=">=", target_value=Decimal("200"), target_unit="人",
+                     tracked=True, page=7),
+        IndicatorRow(report_id, 4, "项目产出目标、效果目标对比表", 2, "成本指标", "经济成本",
+                     "成本指标", "经济成本", "项目预算", target_raw="≤490 万",
+                     target_op="<=", target_value=Decimal("4900000"), target_unit="元",
+                     tracked=False, page=7),
+    )
+    figures = (
+        FigureRow(report_id, "persons", Decimal("30"), "人", "more_than", "技能培训", "30余名",
+                  "一、项目基本情况", 3, "培训30余名职工。"),
+        FigureRow(report_id, "percent", Decimal("0.5"), "%", None, "资金执行率", "0.5%",
+                  None, None, "执行率0.5%。"),
+    )
+    problems = (Problem(name, "warning", "rate_mismatch", "执行率与金额不符", "check"),)
+    return Records(name, source_path, report_id, report, indicators, figures, problems)
+
+
+@pytest.fixture
+def con():
+    connection = store.open_store(":memory:")
+    yield connection
+    connection.close()
+
+
+def count(con, table: str, report_id: str | None = None) -> int:
+    if report_id is None:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table} WHERE report_id = ?", [report_id]).fetchone()[0]
+
+
+def test_tables_have_the_dataclass_columns_in_field_order(con):
+    for table, row_type in [("reports", ReportRow), ("indicators", IndicatorRow),
+                            ("figures", FigureRow)]:
+        found = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        assert found == [f.name for f in dataclasses.fields(row_type)]
+    problems = [r[0] for r in con.execute("DESCRIBE problems").fetchall()]
+    assert problems == [f.name for f in dataclasses.fields(Problem)] + ["source_path"]
+
+
+def test_column_types(con):
+    types = {r[0]: r[1] for r in con.execute("DESCRIBE reports").fetchall()}
+    assert types["budget_yuan"] == "DECIMAL(20,4)"
+    assert types["report_date"] == "DATE"
+    assert types["fiscal_year"] == "INTEGER"
+    indicator_types = {r[0]: r[1] for r in con.execute("DESCRIBE indicators").fetchall()}
+    assert indicator_types["tracked"] == "BOOLEAN"
+    assert indicator_types["target_value"] == "DECIMAL(20,4)"
+
+
+def test_write_then_rewrite_same_report_id_replaces(con):
+    store.write(con, seed_records())
+    store.write(con, seed_records())
+    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1]
+
+
+def test_rewrite_with_fewer_rows_drops_the_old_ones(con):
+    store.write(con, seed_records())
+    fewer = dataclasses.replace(seed_records(), indicators=seed_records().indicators[:1], problems=())
+    store.write(con, fewer)
+    assert count(con, "indicators") == 1
+    assert count(con, "problems") == 0
+
+
+def test_other_reports_are_untouched(con):
+    store.write(con, seed_records())
+    store.write(con, seed_records("fedcba9876543210", "in/other.pdf"))
+    store.write(con, seed_records())
+    assert count(con, "indicators", SEED_ID) == 2
+    assert count(con, "indicators", "fedcba9876543210") == 2
+
+
+def test_decimals_are_exact(con):
+    store.write(con, seed_records())
+    spent, rate = con.execute("SELECT spent_yuan, execution_rate_pct FROM reports").fetchone()
+    assert spent == Decimal("1345368") and rate == Decimal("27.45")
+    assert isinstance(spent, Decimal)
+    assert con.execute("SELECT value FROM figures WHERE kind = 'percent'").fetchone()[0] == Decimal("0.5")
+
+
+def test_dates_and_booleans_round_trip(con):
+    store.write(con, seed_records())
+    assert con.execute("SELECT cutoff_date FROM reports").fetchone()[0] == date(2023, 10, 31)
+    assert con.execute("SELECT tracked FROM indicators ORDER BY row_no").fetchall() == [(True,), (False,)]
+
+
+def test_problem_without_report_id_takes_the_documents(con):
+    store.write(con, seed_records())
+    assert con.execute("SELECT report_id, source_path FROM problems").fetchone() == (
+        SEED_ID, "in/qyp-2023-union.pdf")
+
+
+def test_unreadable_file_problems_are_replaced_by_path(con):
+    problem = Problem("gone.pdf", "error", "unreadable_file", "cannot read", "extract")
+    unreadable = Records("gone.pdf", "in/gone.pdf", None, problems=(problem,))
+    store.write(con, unreadable)
+    store.write(con, unreadable)
+    assert count(con, "problems") == 1
+    store.write(con, seed_records(source_path="in/gone.pdf"))  # readable now
+    assert con.execute("SELECT code FROM problems").fetchall() == [("rate_mismatch",)]
+
+
+def test_files_table_keeps_one_row_per_path(con):
+    row = store.FileRow("in/a.pdf", "a.pdf", SEED_ID, "0" * 64, 123, status="loaded")
+    store.write(con, seed_records(source_path="in/a.pdf"), row)
+    store.write(con, seed_records(source_path="in/a.pdf"), row)
+    assert con.execute("SELECT source_path, size, status FROM files").fetchall() == [
+        ("in/a.pdf", 123, "loaded")]
+
+
+def test_a_failed_write_leaves_the_previous_rows(con, monkeypatch):
+    store.write(con, seed_records())
+    real_insert = store._insert
+
+    def insert_then_fail(con, table, rows):
+        real_insert(con, table, rows)
+        if table == "figures":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_insert", insert_then_fail)
+    with pytest.raises(RuntimeError):
+        store.write(con, seed_records())
+    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1]
+
+
+def test_a_number_too_big_for_the_column_is_refused(con):
+    huge = dataclasses.replace(seed_records(), figures=(
+        dataclasses.replace(seed_records().figures[0], value=Decimal("1e30")),))
+    with pytest.raises(ValueError, match="DECIMAL"):
+        store.write(con, huge)
+    assert count(con, "reports") == 0
+
+
+def test_rows_of_another_report_are_refused(con):
+    stray = dataclasses.replace(seed_records(), figures=(
+        dataclasses.replace(seed_records().figures[0], report_id="ffffffffffffffff"),))
+    with pytest.raises(ValueError, match="ffffffffffffffff"):
+        store.write(con, stray)
+    assert count(con, "figures") == 0
+
+
+@pytest.mark.parametrize("value, expected", [
+    (Decimal("27.45"), Decimal("27.4500")), (200, Decimal("200")), (0.1 + 0.2, Decimal("0.3")),
+    (Decimal("1.23456"), Decimal("1.2346")),
+])
+def test_to_decimal(value, expected):
+    assert store.to_decimal(value) == expected
+
+
+def test_to_decimal_refuses_text():
+    with pytest.raises(TypeError):
+        store.to_decimal("27.45")
+
+
+def test_reopen_existing_file_keeps_rows(tmp_path):
+    db = tmp_path / "r.duckdb"
+    with store.open_store(db) as first:
+        store.write(first, seed_records())
+    with store.open_store(db, read_only=True) as again:
+        assert count(again, "indicators") == 2
+
+
+def test_open_refuses_a_foreign_database(tmp_path):
+    import duckdb
+    db = tmp_path / "other.duckdb"
+    duckdb.connect(str(db)).close()
+    with pytest.raises(store.StoreError, match="not a reports database"):
+        store.open_store(db, read_only=True)
+
+
+def test_open_refuses_an_old_layout(tmp_path):
+    db = tmp_path / "old.duckdb"
+    with store.open_store(db) as con:
+        con.execute("ALTER TABLE figures DROP COLUMN sentence")
+    with pytest.raises(store.StoreError, match="figures"):
+        store.open_store(db)
+
+
+def test_open_in_a_missing_folder_is_a_store_error(tmp_path):
+    with pytest.raises(store.StoreError, match="cannot open database"):
+        store.open_store(tmp_path / "no" / "such" / "r.duckdb")
+
+
+def test_status_counts(con):
+    store.write(con, seed_records())
+    status = store.status(con)
+    assert status["counts"]["indicators"] == 2
+    assert status["problems"] == [("warning", "rate_mismatch", 1)]
