@@ -16,9 +16,10 @@ Rules (shared/SCHEMA.md, table `figures`):
   2. the activity the paragraph opens with: `(1) “携手小康”就业重点群体技能培训：为…` →
      `“携手小康”就业重点群体技能培训`; it holds for the following paragraphs until the next
      heading or the next numbered item;
-  3. the title of the heading the text sits under, without its numbering and without a trailing
-     unit in brackets (`（1）“携手小康”就业重点群体技能培训（人）` → `“携手小康”就业重点群体技能培训`)
-     or a trailing figure (`(10) 解上级工会经费工作完成率 100%` → `解上级工会经费工作完成率`).
+  3. the title of the heading the text sits under, as printed without its numbering
+     (`（1）“携手小康”就业重点群体技能培训（人）` → `“携手小康”就业重点群体技能培训（人）`; the unit in
+     brackets stays, it is part of the indicator's printed name) and without a trailing figure
+     (`(10) 解上级工会经费工作完成率 100%` → `解上级工会经费工作完成率`).
 - `section` is the heading path (`一、项目基本情况 > （三）项目主要内容、涉及范围 > 2.项目内容`),
   `page` the page where the figure's sentence starts, `sentence` that sentence.
 """
@@ -40,9 +41,6 @@ _ENUMERATOR = r"(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*(?:[、．]|\.(?!\d))|[�
 # `(1) “携手小康”就业重点群体技能培训：为全面贯彻…` — a numbered item that names its activity.
 _ITEM_WITH_NAME = regex.compile(rf"^\s*{_ENUMERATOR}\s*(?P<name>[^：:。；;，,！？]{{2,40}}?)\s*[：:]")
 _NUMBERED = regex.compile(rf"^\s*{_ENUMERATOR}")
-_UNIT_IN_BRACKETS = regex.compile(
-    r"\s*[（(]\s*(?:万元|万|元|人次|人|名|次|个|场|家|项|期|批|户|天|月|%|％)\s*[）)]\s*$"
-)
 _TRAILING_FIGURE = regex.compile(r"\s*[=＝≥≤><]?\s*\d[\d,.，]*\s*(?:%|％|万元|万|元|人次|人|名|次|个|场|家|项)?\s*$")
 # `一、项目基本情况\t1`, `（一）项目名称 ........ 1`, `目录`, or a page number alone
 _CONTENTS_OR_PAGE_NUMBER = regex.compile(
@@ -51,10 +49,9 @@ _CONTENTS_OR_PAGE_NUMBER = regex.compile(
 
 
 def subject_of_title(title: str) -> str:
-    """A heading title as a label: numbering already gone, trailing unit or figure dropped."""
-    subject = _UNIT_IN_BRACKETS.sub("", title.strip())
-    without_figure = _TRAILING_FIGURE.sub("", subject)
-    return without_figure or subject
+    """A heading title as a label: numbering already gone, a trailing figure dropped."""
+    subject = title.strip()
+    return _TRAILING_FIGURE.sub("", subject) or subject
 
 
 def item_name(text: str) -> str | None:
