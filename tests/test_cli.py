@@ -1,0 +1,248 @@
+"""The command line: ingest/export/status over the stages, never losing a file."""
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from extract import ExtractError
+from extract.model import Document
+from load import store
+from test_store import seed_records
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "pipeline.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def fake_stages(monkeypatch):
+    """extract() reads the file's text: `extract-error`, `boom`, `build-boom` or a report."""
+
+    def fake_extract(path: Path) -> Document:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        if text.startswith("extract-error"):
+            raise ExtractError("not_a_report", "这不是绩效报告")
+        if text.startswith("boom"):
+            raise KeyError("cell")
+        return Document("pdf", blocks=(), pages=1, warnings=((text.strip(), ""),))
+
+    def fake_build(document, *, report_id, source_file, source_path):
+        if document.warnings[0][0] == "build-boom":
+            raise ZeroDivisionError("division by zero")
+        return seed_records(report_id, source_path)
+
+    monkeypatch.setattr(pipeline.extract, "extract", fake_extract)
+    monkeypatch.setattr(pipeline.facts, "build", fake_build)
+
+
+def make_inputs(folder: Path, **files: str) -> Path:
+    for name, text in files.items():
+        path = folder / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with store.open_store(db, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("command", [[], ["ingest"], ["export"], ["status"]])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        pipeline.main([*command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_find_inputs_recursive_sorted_case_insensitive(tmp_path):
+    make_inputs(tmp_path, **{"b.PDF": "", "a.docx": "", "notes.txt": "", "sub__c.Pdf": "",
+                             "sub__d.doc": ""})
+    found = pipeline.find_inputs([str(tmp_path), str(tmp_path / "a.docx")])
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == ["a.docx", "b.PDF", "sub/c.Pdf"]
+
+
+def test_find_inputs_keeps_explicit_files_and_missing_paths(tmp_path):
+    assert pipeline.find_inputs(["x/missing.pdf", "notes.txt"]) == ["x/missing.pdf", "notes.txt"]
+
+
+def test_process_file_report_id_is_sha256_prefix(tmp_path, fake_stages):
+    path = make_inputs(tmp_path, **{"a.pdf": "report"}) / "a.pdf"
+    processed = pipeline.process_file(str(path))
+    digest = hashlib.sha256(b"report").hexdigest()
+    assert processed.records.report_id == digest[:16]
+    assert (processed.file.sha256, processed.file.size, processed.file.status) == (digest, 6, "loaded")
+
+
+def test_process_file_extract_error_keeps_report_id(tmp_path, fake_stages):
+    path = make_inputs(tmp_path, **{"a.pdf": "extract-error"}) / "a.pdf"
+    records = pipeline.process_file(str(path)).records
+    assert records.report is None and records.report_id is not None
+    [problem] = records.problems
+    assert (problem.severity, problem.code, problem.stage, problem.message) == (
+        "error", "not_a_report", "extract", "这不是绩效报告")
+    assert problem.report_id == records.report_id
+
+
+@pytest.mark.parametrize("text, stage, message", [
+    ("boom", "extract", "extract failed: KeyError: 'cell'"),
+    ("build-boom", "normalize", "normalize failed: ZeroDivisionError: division by zero"),
+])
+def test_process_file_stage_failure_becomes_a_problem(tmp_path, fake_stages, text, stage, message):
+    path = make_inputs(tmp_path, **{"a.pdf": text}) / "a.pdf"
+    [problem] = pipeline.process_file(str(path)).records.problems
+    assert (problem.code, problem.stage, problem.message) == ("stage_failed", stage, message)
+
+
+def test_process_file_missing_file(tmp_path):
+    processed = pipeline.process_file(str(tmp_path / "gone.pdf"))
+    assert processed.records.report_id is None
+    assert [p.code for p in processed.records.problems] == ["file_not_found"]
+    assert processed.file.status == "failed"
+
+
+def test_ingest_handles_every_input(tmp_path, fake_stages, capsys):
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "sub__bad.docx": "extract-error",
+                                             "crash.pdf": "boom"})
+    db = tmp_path / "r.duckdb"
+    status = pipeline.main(["ingest", str(inputs), str(tmp_path / "missing.pdf"), "--db", str(db),
+                            "--workers", "1"])
+    assert status == 0
+    assert rows(db, "SELECT source_file FROM reports") == [("good.pdf",)]
+    assert sorted(rows(db, "SELECT source_file, code FROM problems WHERE severity = 'error'")) == [
+        ("bad.docx", "not_a_report"), ("crash.pdf", "stage_failed"), ("missing.pdf", "file_not_found")]
+    assert sorted(rows(db, "SELECT source_file, status FROM files")) == [
+        ("bad.docx", "failed"), ("crash.pdf", "failed"), ("good.pdf", "loaded"),
+        ("missing.pdf", "failed")]
+    out = capsys.readouterr()
+    assert "4 files ingested" in out.out and "1 loaded, 3 failed" in out.out
+    assert "青云谱区总工会" in out.out and "4900000" in out.out  # the loaded-reports table
+    assert "[4/4]" in out.err  # plain progress lines when stderr is not a terminal
+
+
+def test_reingest_does_not_duplicate(tmp_path, fake_stages):
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "bad.pdf": "extract-error"})
+    db = tmp_path / "r.duckdb"
+    for _ in range(2):
+        assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+    counts = rows(db, "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM indicators), "
+                      "(SELECT count(*) FROM problems), (SELECT count(*) FROM files)")
+    assert counts == [(1, 2, 2, 2)]
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                    reason="the monkeypatched stages reach worker processes only when forked")
+def test_ingest_with_worker_processes(tmp_path, fake_stages):
+    inputs = make_inputs(tmp_path / "in", **{f"r{i}.pdf": f"report {i}" for i in range(5)},
+                         **{"bad.pdf": "extract-error"})
+    db = tmp_path / "r.duckdb"
+    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "3"]) == 0
+    assert rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    assert rows(db, "SELECT code FROM problems WHERE severity = 'error'") == [("not_a_report",)]
+
+
+def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
+    db = tmp_path / "r.duckdb"
+    real_write = store.write
+
+    def failing_write(con, records, file=None):
+        if records.report is not None:
+            raise ValueError("Rescaling Decimal value would cause data loss")
+        real_write(con, records, file)
+
+    monkeypatch.setattr(store, "write", failing_write)
+    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+    assert rows(db, "SELECT code, stage FROM problems WHERE severity = 'error'") == [
+        ("stage_failed", "load")]
+    assert rows(db, "SELECT count(*) FROM reports") == [(0,)]
+    assert rows(db, "SELECT status FROM files") == [("failed",)]
+
+
+def test_export_and_status_commands(tmp_path, fake_stages, capsys):
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "bad.pdf": "extract-error"})
+    db = tmp_path / "r.duckdb"
+    pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
+    for fmt, name in [("csv", "reports.csv"), ("parquet", "reports.parquet"), ("xlsx", "dataset.xlsx")]:
+        assert pipeline.main(["export", "--db", str(db), "--out", str(tmp_path / fmt),
+                              "--format", fmt]) == 0
+        assert (tmp_path / fmt / name).exists()
+    with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8") as f:
+        assert next(csv.DictReader(f))["spent_yuan"] == "1345368"
+    capsys.readouterr()
+    assert pipeline.main(["status", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "indicators  2 rows" in out and "not_a_report" in out
+
+
+def test_unwritable_db_is_a_one_line_error(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run_cli("ingest", str(tmp_path / "a.pdf"), "--db", "/nonexistent/folder/r.duckdb")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: cannot open database")
+    assert "Traceback" not in result.stderr
+
+
+def test_export_of_a_missing_db_is_a_one_line_error(tmp_path):
+    result = run_cli("export", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_bad_arguments_exit_2():
+    assert run_cli("ingest").returncode == 2
+    assert run_cli("ingest", "x", "--workers", "0").returncode == 2
+    assert run_cli("export", "--out", "x", "--format", "json").returncode == 2
+
+
+def _good_sample() -> Path | None:
+    found = sorted(p for p in SAMPLES.glob("*") if p.suffix.lower() in (".pdf", ".docx"))
+    return found[0] if found else None
+
+
+@functools.cache
+def _stages_ready() -> str | None:
+    """Why the real-stages test cannot run yet, or None."""
+    sample = _good_sample()
+    if sample is None:
+        return "no .pdf/.docx sample in samples/"
+    import extract
+    import facts
+    try:
+        document = extract.extract(sample)
+        facts.build(document, report_id="0" * 16, source_file=sample.name, source_path=str(sample))
+    except NotImplementedError as err:
+        return f"extract/facts not implemented yet ({err!r})"
+    except Exception:  # a real failure: let the test run and show it
+        return None
+    return None
+
+
+@pytest.mark.skipif(_stages_ready() is not None, reason=str(_stages_ready()))
+def test_real_stages_text_file_renamed_pdf_is_a_problem_not_a_crash(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = _good_sample()
+    (folder / good.name).write_bytes(good.read_bytes())
+    (folder / "notes.pdf").write_text("这只是一个文本文件，不是PDF。\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    result = run_cli("ingest", str(folder), "--db", str(db), "--workers", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert rows(db, "SELECT source_file FROM reports") == [(good.name,)]
+    bad = rows(db, "SELECT severity, stage, report_id FROM problems WHERE source_file = 'notes.pdf'")
+    assert bad and all(severity == "error" and stage == "extract" and report_id
+                       for severity, stage, report_id in bad)
