@@ -19,24 +19,15 @@ import regex
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extract.borderless import borderless_tables
 from extract.errors import ExtractError, raised_inside
+from extract.lines import TextLine, chars_to_lines
 from extract.model import Block, Cell, Document, Paragraph, Table
 from extract.text import as_heading, clean_text, is_contents_line
 
 _PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
 _MARGIN_SHARE = 0.09  # top and bottom share of the page where running headers and footers live
 _SNAP = 1.5  # points: ruling-line coordinates closer than this are one grid line
-
-
-@dataclass(frozen=True)
-class TextLine:
-    text: str  # tabs mark wide gaps (contents entries), spaces narrow ones
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    page: int
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,11 @@ def read_page(page, number: int) -> PageContent:
     items: list[TextLine | PageTable] = [
         _page_table(grid, chars, number) for grid, chars in zip(grids, table_chars)
     ]
-    items += chars_to_lines(free_chars, number)
+    lines = chars_to_lines(free_chars, number)
+    for table, used in borderless_tables(lines):
+        items.append(PageTable(table=table, xs=(), top=min(l.top for l in used), bottom=max(l.bottom for l in used), page=number))
+        lines = [line for line in lines if line not in used]
+    items += lines
     items.sort(key=lambda item: item.top)
     return PageContent(number=number, height=float(page.height), items=tuple(items))
 
@@ -145,36 +140,6 @@ def _page_table(grid: _Grid, chars_per_box: list[list[dict]], page: int) -> Page
         n_rows=n_rows, n_cols=len(grid.xs) - 1, page=page, row_pages=(page,) * n_rows,
     )
     return PageTable(table=table, xs=grid.xs, top=grid.ys[0], bottom=grid.ys[-1], page=page)
-
-
-def chars_to_lines(chars: list[dict], page: int) -> list[TextLine]:
-    """Group chars into lines by vertical position, left to right, marking gaps with spaces or tabs."""
-    lines: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if char["text"].isspace():
-            continue
-        line = lines[-1] if lines else None
-        if line and abs(char["top"] - line[0]["top"]) <= line[0]["size"] * 0.5:
-            line.append(char)
-        else:
-            lines.append([char])
-    return [_text_line(sorted(line, key=lambda c: c["x0"]), page) for line in lines]
-
-
-def _text_line(chars: list[dict], page: int) -> TextLine:
-    size = statistics.median(c["size"] for c in chars)
-    parts = [chars[0]["text"]]
-    for before, char in zip(chars, chars[1:]):
-        gap = char["x0"] - before["x1"]
-        if gap > 2 * size:
-            parts.append("\t")
-        elif gap > 0.2 * size:
-            parts.append(" ")
-        parts.append(char["text"])
-    return TextLine(
-        text="".join(parts), x0=chars[0]["x0"], x1=chars[-1]["x1"],
-        top=min(c["top"] for c in chars), bottom=max(c["bottom"] for c in chars), size=size, page=page,
-    )
 
 
 # ---- the whole document -----------------------------------------------------------------------
@@ -287,7 +252,7 @@ def _paragraph_block(lines: list[TextLine]) -> Block:
 
 def _continues(first: PageTable, second: PageTable) -> bool:
     """The second table carries on the first: next page, and its column boundaries are among the first's."""
-    if second.page != first.page + 1:
+    if second.page != first.page + 1 or not (first.xs and second.xs):
         return False
     return all(any(abs(x - y) <= 2 * _SNAP for y in first.xs) for x in second.xs)
 
