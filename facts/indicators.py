@@ -32,7 +32,7 @@ ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("level1", r"一级(指标|目标)"),
         ("level2", r"二级(指标|目标)"),
         ("level3", r"三级(指标|目标)"),
-        ("stage_target", r"本阶段|阶段性?目标|跟踪目标|阶段应完成"),
+        ("stage_target", r"本阶段|阶段性?目标|跟踪目标|应完成|^截[至止]"),
         ("actual", r"实际|完成值|完成情况"),
         ("adjustment", r"调整类型|调整方式|调整情况"),
         ("tracked", r"是否跟踪"),
@@ -58,7 +58,8 @@ EMPTY_VALUE = re.compile(r"^[-—－–_/／\\\s]*$|^(无|空)$")
 FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
 # Text that is a value, not a name: a sign or a bare number with a unit.
 VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
-CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$")
+CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$", re.S)
+UNIT_LINE = re.compile(r"^[（(]?单位[：:]")
 
 # ---------------------------------------------------------------------------------------------
 # Canonical level names (shared/SCHEMA.md).
@@ -447,16 +448,20 @@ class Caption:
 def parse_caption(block: Block | None) -> Caption | None:
     if not isinstance(block, (Paragraph, Heading)):
         return None
-    match = CAPTION.match(unicodedata.normalize("NFKC", squash(block.text)))
-    if not match or len(match.group(2)) > 60:
+    match = CAPTION.match(unicodedata.normalize("NFKC", block.text).strip())
+    title = squash(match.group(2)) if match else ""
+    if not match or len(title) > 60:  # a sentence that happens to start with 表N
         return None
-    return Caption(int(match.group(1)), match.group(2) or None)
+    return Caption(int(match.group(1)), title or None)
 
 
 def table_caption(blocks: tuple[Block, ...], i: int) -> Caption | None:
-    """The caption just above table `i`, else just below it — unless the line below opens the
-    next table (then it is that table's caption)."""
-    above = parse_caption(blocks[i - 1]) if i > 0 else None
+    """The caption just above table `i` (a `单位：万元` line may stand between), else just below
+    it — unless the line below opens the next table (then it is that table's caption)."""
+    j = i - 1
+    if j > 0 and isinstance(blocks[j], Paragraph) and UNIT_LINE.match(squash(blocks[j].text)):
+        j -= 1
+    above = parse_caption(blocks[j]) if j >= 0 else None
     if above:
         return above
     below = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -481,77 +486,95 @@ def read_indicator_table(table: Table, header: Header, carry: tuple[str, str] = 
         return ReadTable([], "表头没有三级指标列")
     if not (header.has("target") or header.has("stage_target") or header.has("actual")):
         return ReadTable([], "表头没有指标目标值列")
-    grid = table.grid()
-    rows = fill_down_levels(merge_seam_fragments(body_rows(table, grid, header)), carry)
+    rows = fill_down_levels(merge_seam_fragments(body_rows(table, table.grid(), header)), carry)
     for row in rows:
         defect = row_defects(row)
         if defect:
-            return ReadTable([], f"第{row.row + 1}行{defect}（页 {table.row_page(row.row)}）")
+            return ReadTable([], f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}")
     indicators = [row for row in rows if is_indicator(row)]
-    if not indicators and rows:
+    if rows and not indicators:
         return ReadTable([], "表中没有可读的指标行")
     return ReadTable(indicators)
 
 
-def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:
-    """Every indicator row of every indicator table in `document`, and what could not be read.
+@dataclass(frozen=True)
+class Numbering:
+    """Where the last indicator table left off, for a continuation that follows it."""
 
-    A table without its own header that directly follows an indicator table with as many columns
-    is its continuation (a page split the extractor did not stitch): same number, same columns.
-    """
+    header: Header
+    table_no: int
+    title: str | None
+    row_no: int  # rows numbered so far
+    levels: tuple[str, str]  # level-1/level-2 in force at its last row
+
+
+def continued(previous: Numbering | None, table: Table, header: Header | None,
+              caption: Caption | None) -> Numbering | None:
+    """`previous` when `table` is the rest of it: right after it, no caption of its own, the
+    same columns (a page split the extractor did not stitch, with or without a repeated header)."""
+    if previous is None or caption is not None:
+        return None
+    if header is None:
+        return previous if len(previous.header.roles) == table.n_cols else None
+    return previous if header.roles == previous.header.roles else None
+
+
+def page_note(page: int | None) -> str:
+    return f"（第{page}页）" if page is not None else ""
+
+
+def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:
+    """Every indicator row of every indicator table in `document`, and what could not be read."""
     out: list[IndicatorRow] = []
     problems: list[Problem] = []
-    blocks = document.blocks
+    previous: Numbering | None = None
     table_order = 0
-    previous: tuple[Header, int, str | None, int, tuple[str, str]] | None = None  # last table read
-    for i, block in enumerate(blocks):
+    for i, block in enumerate(document.blocks):
         if not isinstance(block, Table):
-            if isinstance(block, (Paragraph, Heading)) and squash(block.text):
-                previous = None
+            if squash(getattr(block, "text", "")):
+                previous = None  # prose between two tables: no continuation
             continue
         table_order += 1
-        grid = block.grid()
-        caption = table_caption(blocks, i)
-        header = read_header(grid)
-        row_no = 0
-        table_no, title = (caption.number, caption.title) if caption else (table_order, None)
-        carry = ("", "")
-        if header is None:
-            if previous is None or caption or len(previous[0].roles) != block.n_cols:
-                previous = None
-                continue
-            # continuation of the table just read, without a repeated header
-            header = replace(previous[0], rows=range(0, 0))
-            table_no, title, row_no, carry = previous[1], previous[2], previous[3], previous[4]
-        elif previous and not caption and previous[0].roles == header.roles:
-            table_no, title, row_no, carry = previous[1], previous[2], previous[3], previous[4]
-
-        result = read_indicator_table(block, header, carry)
-        if result.problem:
-            problems.append(Problem(
-                source_file="",
-                severity="warning",
-                code="table_unparsed",
-                message=f"表{table_no}（第{block.page}页起）未能读出指标：{result.problem}",
-                stage="normalize",
-                report_id=report_id,
-            ))
+        caption = table_caption(document.blocks, i)
+        header = read_header(block.grid())
+        start = continued(previous, block, header, caption)
+        if start:
+            header = header or replace(start.header, rows=range(0, 0))
+            numbering = replace(start, header=header)
+        elif header:
+            numbering = Numbering(header, caption.number if caption else table_order,
+                                  caption.title if caption else None, 0, ("", ""))
+        else:
             previous = None
             continue
-        for row in result.rows:
-            row_no += 1
-            out.append(to_indicator_row(row, report_id=report_id, table_no=table_no, table_title=title,
-                                        row_no=row_no, page=block.row_page(row.row)))
-        problems.extend(level_problems(result.rows, table_no, block.page, report_id))
+
+        result = read_indicator_table(block, header, numbering.levels)
+        if result.problem:
+            problems.append(warning(
+                "table_unparsed",
+                f"表{numbering.table_no}{page_note(block.page)}未能读出指标：{result.problem}",
+                report_id))
+            previous = None
+            continue
+        for n, row in enumerate(result.rows, start=numbering.row_no + 1):
+            out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
+                                        table_title=numbering.title, row_no=n, page=block.row_page(row.row)))
+        problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
         last = result.rows[-1] if result.rows else None
-        previous = (header, table_no, title, row_no,
-                    (last.get("level1"), last.get("level2")) if last else carry)
+        previous = replace(numbering, row_no=numbering.row_no + len(result.rows),
+                           levels=(last.get("level1"), last.get("level2")) if last else numbering.levels)
     return out, problems
+
+
+def warning(code: str, message: str, report_id: str) -> Problem:
+    # source_file is the caller's to fill: this stage sees only the document
+    return Problem(source_file="", severity="warning", code=code, message=message,
+                   stage="normalize", report_id=report_id)
 
 
 def level_problems(rows: list[RawRow], table_no: int, page: int | None, report_id: str) -> list[Problem]:
     """One warning per table naming level cells that are no level name at all."""
-    odd = []
+    odd: list[str] = []
     for row in rows:
         for role, lookup in (("level1", _LEVEL1_LOOKUP), ("level2", _LEVEL2_LOOKUP)):
             name = squash(row.get(role))
@@ -559,11 +582,5 @@ def level_problems(rows: list[RawRow], table_no: int, page: int | None, report_i
                 odd.append(name)
     if not odd:
         return []
-    return [Problem(
-        source_file="",
-        severity="warning",
-        code="unknown_level",
-        message=f"表{table_no}（第{page}页起）的指标层级名称不是常见名称：{'、'.join(odd)}",
-        stage="normalize",
-        report_id=report_id,
-    )]
+    return [warning("unknown_level",
+                    f"表{table_no}{page_note(page)}的指标层级名称不是常见名称：{'、'.join(odd)}", report_id)]
