@@ -177,7 +177,8 @@ def render_table(doc, options: dict, rows: list[tuple[bool, list[str]]]) -> None
             if text in ("^", "<"):
                 continue
             p = cell.paragraphs[0]
-            p.alignment = ALIGN[(options["align"] or "c" * ncols)[c]] if not is_header else ALIGN["c"]
+            column_align = (options["align"] or "c" * ncols)[c]
+            p.alignment = ALIGN["c" if is_header else column_align]
             add_run(p, text, size, bold=is_header)
     for r, (_, cells) in enumerate(rows):  # merge after filling: origins keep their text
         for c, text in enumerate(cells):
@@ -234,7 +235,7 @@ def render(source: Path, out_dir: Path) -> Path:
             p.paragraph_format.line_spacing = 1.25
             p.paragraph_format.tab_stops.add_tab_stop(
                 Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-            if not heading_level(entry) == 1:
+            if heading_level(entry) != 1:  # sub-entries indented
                 p.paragraph_format.left_indent = Pt(2 * size)
         elif re.match(r"表\s*\d+", line):
             paragraph(doc, line, size, bold=True, align=ALIGN["c"], indent=False)
