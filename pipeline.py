@@ -162,7 +162,8 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], workers: int) -> li
 class Progress:
     """A tqdm bar on a terminal, one plain line per file otherwise."""
 
-    def __init__(self, total: int, stream=sys.stderr):
+    def __init__(self, total: int, stream=None):
+        stream = stream or sys.stderr
         self.total, self.stream, self.count, self.failures = total, stream, 0, 0
         self.bar = None
         if stream.isatty():
