@@ -60,6 +60,8 @@ FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
 VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
 CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$", re.S)
 UNIT_LINE = re.compile(r"^[（(]?单位[：:]")
+# An indicator table's header line that reached the document as prose: the table was not found.
+HEADER_AS_PROSE = re.compile(r"一级(指标|目标)\s*二级(指标|目标)\s*三级(指标|目标)")
 
 # ---------------------------------------------------------------------------------------------
 # Canonical level names (shared/SCHEMA.md).
@@ -531,8 +533,14 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
     table_order = 0
     for i, block in enumerate(document.blocks):
         if not isinstance(block, Table):
-            if squash(getattr(block, "text", "")):
+            if squash(block.text):
                 previous = None  # prose between two tables: no continuation
+            if isinstance(block, Paragraph) and HEADER_AS_PROSE.search(block.text):
+                problems.append(warning(
+                    "table_unparsed",
+                    f"第{block.page}页的指标表没有被识别为表格，只读到文字：{block.text[:40]}…"
+                    if block.page is not None else f"一张指标表没有被识别为表格，只读到文字：{block.text[:40]}…",
+                    report_id))
             continue
         table_order += 1
         caption = table_caption(document.blocks, i)

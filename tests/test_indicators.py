@@ -327,6 +327,21 @@ def test_indicator_table_without_value_columns_is_unparsed():
     assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
 
 
+def test_indicator_header_read_as_prose_is_reported():
+    rows, problems = rows_of(Paragraph("表 3 绩效指标表", page=4),
+                             Paragraph("一级指标 二级指标 三级指标 指标值 产出指标 数量指标 开展活动 ≥5场", page=4))
+    assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
+    assert "第4页" in problems[0].message
+
+
+def test_docx_rows_have_no_page():
+    table = Table(cells=tuple(Cell(r, c, t) for r, row in enumerate(
+        [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "开展活动", "≥5场"]])
+        for c, t in enumerate(row)), n_rows=2, n_cols=4)
+    rows, problems = indicator_rows(Document("docx", (table,)), "r1")
+    assert [(r.indicator, r.page) for r in rows] == [("开展活动", None)] and problems == []
+
+
 def test_unstitched_continuation_table_continues_numbering():
     first = make_table([COMPARISON_HEADER, ["产出", "产出数量", "开展活动", "≥5场", "=4场", "=5场"]])
     second = make_table([["", "", "开展送温暖人数", "≥200人", "=1000人", "=1000人"]], page=2)
