@@ -362,6 +362,8 @@ def row_defects(row: RawRow) -> str | None:
             return f"指标名称列出现数值“{row.get(role)}”，列可能错位"
     if row.stray:
         return f"无表头的列中出现文字“{row.stray[0]}”，列可能错位"
+    if not any(row.get(role) for role in VALUE_ROLES):
+        return f"“{row.get('level3')}”一行没有任何目标值或完成值（断行或错位？）"
     return None
 
 

@@ -321,6 +321,16 @@ def test_row_without_indicator_name_makes_table_unparsed():
     assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
 
 
+def test_name_only_row_not_at_a_seam_makes_table_unparsed():
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "指标目标值"],
+        ["产出指标", "数量指标", "开展送温暖", "≥200人"],
+        ["", "", "人数", ""],
+    ])
+    rows, problems = rows_of(table)
+    assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
+
+
 def test_indicator_table_without_value_columns_is_unparsed():
     table = make_table([["一级指标", "二级指标", "三级指标"], ["产出指标", "数量指标", "开展活动"]])
     rows, problems = rows_of(table)
