@@ -60,6 +60,12 @@ def item_name(text: str) -> str | None:
     return subject_of_title(match.group("name")) if match else None
 
 
+def heading_subject(heading: Heading) -> str:
+    """The label a heading gives the text under it."""
+    # A wrapped first line taken for a heading (`（1）职工普惠服务活动：围绕元旦…`) names its activity.
+    return item_name(heading.text) or subject_of_title(heading.title)
+
+
 @dataclass(frozen=True)
 class Passage:
     """A piece of prose with what the document says around it."""
@@ -84,14 +90,14 @@ def passages(document: Document) -> Iterator[Passage]:
             path = [h for h in path if h.level < block.level] + [block]
             item = None
             section = SECTION_SEPARATOR.join(h.text for h in path)
-            yield Passage(block.title, block, section, subject_of_title(block.title))
+            yield Passage(block.title, block, section, heading_subject(block))
         elif isinstance(block, Paragraph):
             if not block.text.strip() or _CONTENTS_OR_PAGE_NUMBER.match(block.text):
                 continue
             if _NUMBERED.match(block.text):
                 item = item_name(block.text)
             section = SECTION_SEPARATOR.join(h.text for h in path) or None
-            subject = item or (subject_of_title(path[-1].title) if path else None)
+            subject = item or (heading_subject(path[-1]) if path else None)
             yield Passage(block.text, block, section, subject)
 
 

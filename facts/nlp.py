@@ -143,6 +143,15 @@ def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in ranges)
 
 
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """The match without surrounding whitespace (`共 997 人` → `997 人`)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def span_for_chars(doc: Doc, start: int, end: int, label: str) -> Span | None:
     """The smallest token span covering characters [start, end)."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
@@ -160,6 +169,7 @@ class QuantityMarker:
         excluded = excluded_ranges(text)
         quantities, dates = [], []
         for start, end, value in normalize.find_quantities(text):
+            start, end = _strip(text, start, end)
             kind = kind_of_unit(value.unit)
             if kind is None or value.value is None or _overlaps(start, end, excluded):
                 continue
@@ -168,6 +178,7 @@ class QuantityMarker:
                 span._.raw, span._.value, span._.char_start = text[start:end], value, start
                 quantities.append(span)
         for start, end, parsed in normalize.find_dates(text):
+            start, end = _strip(text, start, end)
             if _overlaps(start, end, excluded):
                 continue
             span = span_for_chars(doc, start, end, "date")
