@@ -64,8 +64,8 @@ _SUFFIXES = {
 _OP_OF_WORD = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=",
                "不足": "<", "不到": "<", "逾": ">", "超": ">"}
 
-# written unit → canonical unit; the second set are units that also occur in prose as ordinary
-# words (十分, 本年, 学时?) and are only read in a table cell.
+# written unit → canonical unit; the second set are also ordinary words in prose (十分, 一本,
+# 两条线, 派出所) and are only read in a table cell.
 _UNITS = {
     "元": "元", "%": "%", "人次": "人次", "人/次": "人次", "个人": "人", "人": "人", "名": "人", "位": "人",
     "场次": "场", "个月": "月", "个百分点": "百分点", "百分点": "百分点", "次": "次", "场": "场", "个": "个",
@@ -73,7 +73,7 @@ _UNITS = {
     "座": "座", "台": "台", "套": "套", "份": "份", "课时": "课时", "学时": "学时", "小时": "小时",
 }
 _CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类": "类", "本": "本", "册": "册", "门": "门",
-                    "节": "节", "年": "年", "月": "月", "周": "周", "日": "天"}
+                    "节": "节", "周": "周"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
 _NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
 _MAX_QUALITATIVE = 40
