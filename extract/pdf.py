@@ -175,12 +175,14 @@ def _layout(pages: list[PageContent]) -> _Layout:
     lines = [i for p in pages for i in p.items if isinstance(i, TextLine)]
     if not lines:
         return _Layout(0, 0, 10, 12)
-    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
+    # body lines start at the left margin; first lines are indented, so take the leftmost common x
+    starts = Counter(round(line.x0) for line in lines)
+    left = min(x for x, n in starts.items() if n >= 0.1 * len(lines))
     rights = sorted(line.x1 for line in lines)
     size = statistics.median(line.size for line in lines)
-    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top]
+    steps = Counter(round(b.top - a.top) for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top)
     return _Layout(left=left, right=rights[int(len(rights) * 0.95)], size=size,
-                   pitch=statistics.median(steps) if steps else 1.2 * size)
+                   pitch=steps.most_common(1)[0][0] if steps else 1.2 * size)
 
 
 def assemble_blocks(pages: list[PageContent]) -> list[Block]:
