@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extract.model import Block, Document, Heading, Paragraph, Table
 from facts.records import IndicatorRow, Problem
+from normalize import Value, parse_value
 
 # ---------------------------------------------------------------------------------------------
 # Column roles. Ordered: the first rule whose pattern occurs in the header text wins, so the
@@ -344,7 +346,8 @@ def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> l
     return filled
 
 
-def _next_below(rows: list[RawRow], i: int, role: str, fits) -> str | None:
+def _next_below(rows: list[RawRow], i: int, role: str, fits: Callable[[str], bool]) -> str | None:
+    """The next name printed below row `i` in column `role`, if it `fits` this row."""
     name = next((row.get(role) for row in rows[i + 1:] if row.get(role)), None)
     return name if name and fits(name) else None
 
@@ -380,10 +383,8 @@ def cell_text(text: str) -> str | None:
     return None if is_value_empty(text) else text
 
 
-def parse(text: str | None, hint: str | None = None):
-    """`normalize.parse_value` on a non-empty cell."""
-    from normalize import parse_value  # the value grammar lives in normalize/
-
+def parse(text: str | None, hint: str | None = None) -> Value | None:
+    """`normalize.parse_value` on a non-empty cell (the value grammar lives in normalize/)."""
     return parse_value(text, hint=hint) if text else None
 
 

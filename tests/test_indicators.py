@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import normalize
 from extract.model import Cell, Document, Paragraph, Table
 from facts.indicators import (
     canonical_level1,
@@ -16,17 +15,6 @@ from facts.indicators import (
     find_header_row,
     indicator_rows,
 )
-
-HAS_PARSER = hasattr(normalize, "parse_value")
-needs_parser = pytest.mark.skipif(not HAS_PARSER, reason="normalize.parse_value not written yet")
-
-
-@pytest.fixture(autouse=True)
-def parser_stub(monkeypatch):
-    """Structural tests look at raw text only; until normalize lands, values parse to nothing."""
-    if not HAS_PARSER:
-        monkeypatch.setattr(normalize, "parse_value", lambda text, hint=None: None, raising=False)
-
 
 def make_table(rows, *, seam_rows=(), row_pages=None, page=1) -> Table:
     """Rows of cell texts; a cell may be (text, rowspan, colspan); None = covered by a span."""
@@ -360,7 +348,6 @@ def test_unstitched_continuation_table_continues_numbering():
         (4, 1, "产出指标", "开展活动"), (4, 2, "产出指标", "开展送温暖人数")]
 
 
-@needs_parser
 def test_values_are_parsed_with_the_indicator_as_hint():
     table = make_table([
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
@@ -381,7 +368,6 @@ def test_values_are_parsed_with_the_indicator_as_hint():
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 EXPECTED = sorted((SAMPLES / "expected").glob("*.indicators.csv"))
-VALUE_COLUMNS = ("_op", "_value", "_unit")
 
 
 def expected_rows(csv_path: Path) -> list[dict[str, str]]:
@@ -418,11 +404,10 @@ def test_samples_match_expected_rows(csv_path, fmt):
     expected = expected_rows(csv_path)
     assert problems == []
     assert len(rows) == len(expected)
-    columns = [c for c in expected[0] if HAS_PARSER or not c.endswith(VALUE_COLUMNS) and c not in ("weight", "score")]
     wrong = [
         (e["table_no"], e["row_no"], column, e[column], getattr(row, column))
         for e, row in zip(expected, rows)
-        for column in columns
+        for column in expected[0]
         if not same(column, e[column], getattr(row, column))
     ]
     assert wrong == []
