@@ -37,7 +37,8 @@ import normalize
 QUANTITIES = "quantities"
 DATES = "dates"
 
-KIND_BY_UNIT = {"元": "money", "%": "percent", "人": "persons", "人次": "person_times"}
+# 百分点 (a gap between two percents) is in percent points too, so it is a percent figure.
+KIND_BY_UNIT = {"元": "money", "%": "percent", "百分点": "percent", "人": "persons", "人次": "person_times"}
 
 
 def kind_of_unit(unit: str | None) -> str | None:

@@ -371,3 +371,26 @@ def test_sample_persons_recall(path):
         if key in missing:
             missing.remove(key)
     assert missing == [], f"{len(missing)} of {len(expected)} head-counts not found"
+
+
+_REPORT_FIELDS = {"预算": "budget_yuan", "到位资金": "received_yuan", "实际支出": "spent_yuan",
+                  "资金执行率": "execution_rate_pct", "到位率": "arrival_rate_pct"}
+
+
+@needs_normalize
+@pytest.mark.parametrize("path", _sample_files(), ids=lambda p: p.name)
+def test_sample_funding_figures_agree_with_the_reports_row(path):
+    """The reports row's funding values are stated as figures with the matching label."""
+    from extract import extract
+    from facts.report import report_row
+
+    document = extract(path)
+    rows = figure_rows(document, "sample")
+    expected = json.loads((SAMPLES / "expected" / f"{path.stem}.report.json").read_text("utf-8"))
+    computed = report_row(document, report_id="sample", source_file=path.name, source_path=str(path))
+    for label, field in _REPORT_FIELDS.items():
+        values = {r.value for r in rows if r.label == label}
+        if expected.get(field) is not None:
+            assert Decimal(expected[field]) in values, (label, values)
+        if getattr(computed, field) is not None:
+            assert getattr(computed, field) in values, (label, values)
