@@ -1,6 +1,8 @@
 """Stage 2: turn a `Document` into dataset rows (reports, indicators, figures, problems)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from extract.model import Document, Table
@@ -29,7 +31,8 @@ def build(document: Document, *, report_id: str, source_file: str, source_path: 
     figures = figure_rows(document, report_id)
     return Records(
         source_file, source_path, report_id, report=report, indicators=tuple(indicators),
-        figures=tuple(figures), problems=warnings + tuple(table_problems),
+        figures=tuple(figures),
+        problems=warnings + tuple(replace(p, source_file=source_file) for p in table_problems),
     )
 
 
