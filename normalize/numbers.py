@@ -16,8 +16,10 @@ import cn2an
 # Full-width ASCII (FF01–FF5E) and the ideographic space, mapped one character to one
 # character so that spans found in the translated text are spans of the original.
 _FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-# In running prose the full-width comma is punctuation, not a thousands separator.
+# In running prose the full-width comma is punctuation (5次，100人), except between full-width
+# digits, where it separates thousands (１，０００元).
 _FULL_TO_HALF_PROSE = {k: v for k, v in _FULL_TO_HALF.items() if k != ord("，")}
+_FULL_WIDTH_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
 CN_DIGITS = "〇零一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 CN_UNITS = "十拾百佰千仟万萬亿億"
@@ -37,7 +39,9 @@ _EXACT = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.InvalidOperati
 
 def to_halfwidth(text: str, *, prose: bool = False) -> str:
     """Full-width digits, signs and letters → ASCII, same length as the input."""
-    return text.translate(_FULL_TO_HALF_PROSE if prose else _FULL_TO_HALF)
+    if prose:
+        return _FULL_WIDTH_THOUSANDS.sub(",", text).translate(_FULL_TO_HALF_PROSE)
+    return text.translate(_FULL_TO_HALF)
 
 
 def plain_decimal(number: Decimal) -> Decimal:
@@ -80,7 +84,7 @@ def chinese_to_decimal(text: str) -> Decimal | None:
 def _cn_integer(text: str) -> int | None:
     try:
         number = cn2an.cn2an(text, "normal")
-    except ValueError:  # cn2an's answer to every malformed numeral ("十十", "万五", "十四五")
+    except (ValueError, KeyError):  # malformed numerals: "十十", "十四五" (ValueError), "一亿一" (KeyError)
         return None
     return number if isinstance(number, int) else None
 
