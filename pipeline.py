@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -168,7 +169,10 @@ class Progress:
         self.bar = None
         if stream.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="file", file=stream, dynamic_ncols=True)
+            # shutil falls back to 80x24 where a pseudo-terminal reports 0x0 (tqdm would hide the bar)
+            size = shutil.get_terminal_size()
+            self.bar = tqdm(total=total, unit="file", file=stream, ncols=size.columns,
+                            nrows=size.lines)
 
     def __enter__(self) -> Progress:
         return self
