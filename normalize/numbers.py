@@ -23,6 +23,7 @@ _FULL_WIDTH_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９
 
 CN_DIGITS = "〇零一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 CN_UNITS = "十拾百佰千仟万萬亿億"
+CN_NUMERAL_CHARS = CN_DIGITS + CN_UNITS + "点"
 CN_NUMERAL = re.compile(rf"[{CN_DIGITS}十拾][{CN_DIGITS}{CN_UNITS}]*(?:点[{CN_DIGITS}]+[万萬亿億]?)?")
 ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from normalize.dates import date_spans
-from normalize.numbers import ARABIC, CN_NUMERAL, chinese_to_decimal, plain_decimal, scale, to_decimal, to_halfwidth
+from normalize.numbers import ARABIC, CN_NUMERAL, CN_NUMERAL_CHARS, chinese_to_decimal, plain_decimal, scale, to_decimal, to_halfwidth
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ def _alt(words) -> str:
 
 
 def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
-    num = rf"(?:{ARABIC.pattern}|{CN_NUMERAL.pattern})"
+    # Atomic, and never starting inside another number: long digit runs stay linear.
+    num = rf"(?:(?<![\d.,])(?>{ARABIC.pattern})|(?<![{CN_NUMERAL_CHARS}])(?>{CN_NUMERAL.pattern}))"
     gap = r"[ \t]{0,2}"
     # In prose a bare 万 is money only before punctuation (490万，); "3万职工" is not money.
     bare_mag_end = r"(?=[，。；、,.;:：)）\s]|$)" if prose else ""

@@ -118,3 +118,14 @@ def test_non_strings_are_not_values(thing):
 def test_values_are_never_floats():
     for text in ["134.5368万元", "27.45%", "0.049亿元", "百分之九十五点五"]:
         assert type(parse_value(text).value) is Decimal
+
+
+def test_long_digit_runs_stay_linear():
+    import time
+
+    started = time.perf_counter()
+    for text in ["1" * 20000, "一" * 20000, "1,111" * 4000]:
+        find_quantities(text)
+        find_dates(text, year=2023)
+        parse_value(text)
+    assert time.perf_counter() - started < 5
