@@ -3,7 +3,7 @@
     parse_value("≤490 万")            → Value(op="<=", value=Decimal("4900000"), unit="元", …)
     parse_value("30余名")             → Value(op="=", value=Decimal("30"), unit="人", qualifier="more_than", …)
     parse_date("1-10月", year=2023)   → ParsedDate(2023-01-01, 2023-10-31, "period", "1-10月")
-    find_quantities("实际支出134.5368万元") → [(4, 15, Value(… value=Decimal("1345368"), unit="元" …))]
+    find_quantities("实际支出134.5368万元") → [(4, 14, Value(… value=Decimal("1345368"), unit="元" …))]
 
 Nothing here raises on arbitrary text: what is not a value or a date is None (or an empty list).
 """

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from normalize.dates import date_spans
-from normalize.numbers import ARABIC, CN_NUMERAL, CN_NUMERAL_CHARS, chinese_to_decimal, plain_decimal, scale, to_decimal, to_halfwidth
+from normalize.numbers import (
+    ARABIC,
+    CN_NUMERAL,
+    CN_NUMERAL_CHARS,
+    chinese_to_decimal,
+    plain_decimal,
+    scale,
+    to_decimal,
+    to_halfwidth,
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,7 @@ class Value:
     @property
     def kind(self) -> str | None:
         """The `figures.kind` of this value: money, percent, persons, person_times, count."""
-        if self.value is None:
-            return None
-        if self.unit is None:
+        if self.value is None or self.unit is None:
             return None
         per_what = self.unit.split("/")[0]  # 元/人 is still money
         return {"元": "money", "%": "percent", "人": "persons", "人次": "person_times"}.get(per_what, "count")
@@ -77,6 +84,7 @@ _CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
 _NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
 _MAX_QUALITATIVE = 40
+_CN_DIGIT_CHARS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 
 
 def _alt(words) -> str:
@@ -98,7 +106,7 @@ def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
         (?:
             百分之(?P<pct>{num}|百)
           | (?P<num>{num})(?P<more1>[余多])?{gap}(?P<mag>{_alt(_MAGNITUDES)})?(?P<more2>[余多])?{gap}
-            (?:{unit}(?:(?P<jiao>[{"".join(_CN_DIGIT_CHARS)}])角)?(?:(?P<fen>[{"".join(_CN_DIGIT_CHARS)}])分)?整?
+            (?:{unit}(?:(?P<jiao>[{_CN_DIGIT_CHARS}])角)?(?:(?P<fen>[{_CN_DIGIT_CHARS}])分)?整?
               {'|(?<=[万萬亿億])' + bare_mag_end if prose else ''})
             {'' if prose else '?'}
         )
@@ -108,7 +116,6 @@ def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
     )
 
 
-_CN_DIGIT_CHARS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CELL = _quantity_pattern(_UNITS | _CELL_ONLY_UNITS, prose=False)
 _PROSE = _quantity_pattern(_UNITS, prose=True)
 # Slogans and place names that look like counts (四个意识 is not four items, 三家店 is a street).
@@ -197,18 +204,19 @@ def _unit_and_factor(g: dict, hint: str | None) -> tuple[str | None, int]:
     """Canonical unit and the factor that brings the number to it."""
     magnitude = _MAGNITUDES.get(g["mag"] or "", 1)
     if g["unit"]:
-        unit = {**_UNITS, **_CELL_ONLY_UNITS}[g["unit"]]
-        return unit, magnitude
+        return {**_UNITS, **_CELL_ONLY_UNITS}[g["unit"]], magnitude
     hinted, hinted_factor = hint_unit(hint)
-    ends_in_wan = magnitude in (10**4, 10**8, 10**6, 10**7) or g["num"][-1] in "万萬亿億"
-    if ends_in_wan:
-        return (hinted, magnitude) if hinted not in (None, "元") else ("元", magnitude)
-    return hinted, magnitude * hinted_factor
+    ends_in_wan = magnitude >= 10**4 or g["num"][-1] in "万萬亿億"
+    if magnitude == 1 and not ends_in_wan:  # a bare number: the hint decides
+        return hinted, hinted_factor
+    if hinted not in (None, "元"):  # 1万 under 开展送温暖人数
+        return hinted, magnitude
+    return ("元" if ends_in_wan or hinted == "元" else None), magnitude
 
 
 def hint_unit(hint: str | None) -> tuple[str | None, int]:
     """The unit (and factor to it) that a bare number has under this indicator name or header."""
-    if not hint:
+    if not isinstance(hint, str) or not hint:
         return None, 1
     hint = to_halfwidth(re.sub(r"\s+", "", hint))
     bracket = re.search(r"\(([^()]{1,4})\)$", hint)
