@@ -115,14 +115,24 @@ def find_inputs(paths: list[str]) -> list[str]:
 
 
 def process_all(paths: list[str], workers: int) -> Iterator[Processed]:
-    """`process_file` over `paths`, in worker processes when `workers` > 1 (completion order)."""
+    """`process_file` over `paths`, in worker processes when `workers` > 1 (completion order).
+
+    The worker processes are started before this returns, so open the DuckDB store (whose
+    threads a forked child must not inherit) only afterwards.
+    """
     if workers <= 1 or len(paths) <= 1:
-        yield from map(process_file, paths)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-        futures = {pool.submit(process_file, p): p for p in paths}
+        return (process_file(p) for p in paths)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)))
+    futures = {pool.submit(process_file, p): p for p in paths}
+    return _as_completed(pool, futures)
+
+
+def _as_completed(pool: ProcessPoolExecutor, futures: dict) -> Iterator[Processed]:
+    try:
         for future in as_completed(futures):
             yield _result(future, futures[future])
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _result(future, path: str) -> Processed:
@@ -149,14 +159,21 @@ def store_one(con: duckdb.DuckDBPyConnection, processed: Processed) -> Processed
         return fallback
 
 
-def ingest(con: duckdb.DuckDBPyConnection, paths: list[str], workers: int) -> list[Processed]:
-    """Process and store every file; shows progress on stderr. Results in input order."""
+def ingest(db: str, paths: list[str], workers: int) -> list[Processed]:
+    """Process every file and store its rows in `db`; progress on stderr. Results in input order."""
+    load.store.open_store(db).close()  # an unusable db stops the run before any work
+    results = process_all(paths, workers)
+    con = load.store.open_store(db)
     done: dict[str, Processed] = {}
-    with Progress(len(paths)) as progress:
-        for processed in process_all(paths, workers):
-            processed = store_one(con, processed)
-            done[processed.file.source_path] = processed
-            progress.update(processed)
+    try:
+        with Progress(len(paths)) as progress:
+            for processed in results:
+                processed = store_one(con, processed)
+                done[processed.file.source_path] = processed
+                progress.update(processed)
+    finally:
+        results.close()
+        con.close()
     return [done[p] for p in paths if p in done]
 
 
@@ -198,7 +215,7 @@ class Progress:
 
 def summary_lines(results: list[Processed], db: str) -> list[str]:
     loaded = [r for r in results if not r.failed]
-    lines = [f"{len(results)} files ingested into {db}: {len(loaded)} loaded, "
+    lines = [f"{len(results)} file{'s' * (len(results) != 1)} ingested into {db}: {len(loaded)} loaded, "
              f"{len(results) - len(loaded)} failed"]
     duplicates = len(results) - len({r.records.report_id or r.records.source_path for r in results})
     if duplicates:
@@ -252,11 +269,7 @@ def status_lines(status: dict, db: str) -> list[str]:
 
 def cmd_ingest(args) -> int:
     paths = find_inputs(args.paths)
-    con = load.store.open_store(args.db)
-    try:
-        results = ingest(con, paths, args.workers)
-    finally:
-        con.close()
+    results = ingest(args.db, paths, args.workers)
     if not paths:
         print(f"no .pdf or .docx files found in {', '.join(args.paths)}")
     print("\n".join(summary_lines(results, args.db)))
