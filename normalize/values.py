@@ -150,6 +150,9 @@ def parse_value(text: str, hint: str | None = None) -> Value | None:
 def find_quantities(text: str) -> list[tuple[int, int, Value]]:
     """Every quantity with a unit in running text, with its (start, end) span in `text`.
 
+    A sign or vague word written before or after belongs to the span (不低于95%, 约30人, 60家以上);
+    a bare 万/亿 counts as money only before punctuation (资金490万，), not before a noun (3万职工).
+
     Dates, document numbers (〔2019〕59号), times of day, ordinals (第一批, (1), 一、) and bare
     numbers are not quantities; neither is a lone 一 before a measure word (一项工作, 一次性),
     which is an article far more often than a count.
