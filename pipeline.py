@@ -219,7 +219,7 @@ def summary_lines(results: list[Processed], db: str) -> list[str]:
              f"{len(results) - len(loaded)} failed"]
     duplicates = len(results) - len({r.records.report_id or r.records.source_path for r in results})
     if duplicates:
-        lines.append(f"{duplicates} files had the same bytes as another file (one report each)")
+        lines.append(f"{duplicates} of the files had the same bytes as another file (stored once)")
     codes = Counter((p.severity, p.code) for r in results for p in r.records.problems)
     if codes:
         lines.append("problems: " + ", ".join(f"{code} {n} ({severity})"

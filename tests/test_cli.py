@@ -5,6 +5,7 @@ import csv
 import functools
 import hashlib
 import multiprocessing
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -152,6 +153,30 @@ def test_ingest_with_worker_processes(tmp_path, fake_stages):
     assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "3"]) == 0
     assert rows(db, "SELECT count(*) FROM reports") == [(5,)]
     assert rows(db, "SELECT code FROM problems WHERE severity = 'error'") == [("not_a_report",)]
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                    reason="the monkeypatched stages reach worker processes only when forked")
+def test_a_dying_worker_still_leaves_a_row_per_file(tmp_path, fake_stages, monkeypatch):
+    def die(path):
+        os._exit(1)
+
+    monkeypatch.setattr(pipeline.extract, "extract", die)
+    inputs = make_inputs(tmp_path / "in", **{f"r{i}.pdf": f"report {i}" for i in range(3)})
+    db = tmp_path / "r.duckdb"
+    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "2"]) == 0
+    assert rows(db, "SELECT count(*), min(code), min(stage) FROM problems") == [
+        (3, "stage_failed", "extract")]
+    assert rows(db, "SELECT count(*) FROM files WHERE status = 'failed'") == [(3,)]
+
+
+def test_identical_files_are_one_report(tmp_path, fake_stages, capsys):
+    inputs = make_inputs(tmp_path / "in", **{"a.pdf": "report", "copy__a.pdf": "report"})
+    db = tmp_path / "r.duckdb"
+    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+    assert rows(db, "SELECT count(*) FROM reports") == [(1,)]
+    assert rows(db, "SELECT count(DISTINCT report_id), count(*) FROM files") == [(1, 2)]
+    assert "1 of the files had the same bytes" in capsys.readouterr().out
 
 
 def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
