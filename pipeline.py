@@ -215,8 +215,8 @@ class Progress:
 
 def summary_lines(results: list[Processed], db: str) -> list[str]:
     loaded = [r for r in results if not r.failed]
-    lines = [f"{len(results)} file{'s' * (len(results) != 1)} ingested into {db}: {len(loaded)} loaded, "
-             f"{len(results) - len(loaded)} failed"]
+    files = f"{len(results)} file" + "s" * (len(results) != 1)
+    lines = [f"{files} ingested into {db}: {len(loaded)} loaded, {len(results) - len(loaded)} failed"]
     duplicates = len(results) - len({r.records.report_id or r.records.source_path for r in results})
     if duplicates:
         lines.append(f"{duplicates} of the files had the same bytes as another file (stored once)")
@@ -261,8 +261,10 @@ def status_lines(status: dict, db: str) -> list[str]:
     lines += [f"  {table:<11} {n} rows" for table, n in status["counts"].items()]
     if status["files"]:
         lines.append("files: " + ", ".join(f"{s} {n}" for s, n in status["files"].items()))
-    lines += ["problems:"] + [f"  {severity:<8} {code:<24} {n}" for severity, code, n in status["problems"]]
-    return lines
+    if not status["problems"]:
+        return lines + ["problems: none"]
+    problems = [f"  {severity:<8} {code:<24} {n}" for severity, code, n in status["problems"]]
+    return lines + ["problems:"] + problems
 
 
 # --- command line ----------------------------------------------------------------------------
