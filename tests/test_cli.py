@@ -271,3 +271,12 @@ def test_real_stages_text_file_renamed_pdf_is_a_problem_not_a_crash(tmp_path):
     bad = rows(db, "SELECT severity, stage, report_id FROM problems WHERE source_file = 'notes.pdf'")
     assert bad and all(severity == "error" and stage == "extract" and report_id
                        for severity, stage, report_id in bad)
+
+
+def test_every_command_is_in_the_readme():
+    readme = ROOT / "README.md"
+    if not readme.exists():
+        pytest.skip("no README.md yet")
+    commands = pipeline.parser()._subparsers._group_actions[0].choices
+    text = readme.read_text(encoding="utf-8")
+    assert [c for c in commands if f"pipeline.py {c}" not in text] == []
