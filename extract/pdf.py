@@ -1,7 +1,8 @@
-"""PDF → Document: text lines and ruled tables from pdfplumber, reassembled into blocks.
+"""PDF → Document: text lines and ruled tables, reassembled into blocks.
 
-Per page: tables are found from ruling lines (pdfplumber's edge finder), their cell boxes put on a
-row/column grid with spans, and every char is given either to a table cell or to a text line.
+Per page (chars and ruling lines read with pypdfium2, `pdf_objects.py`): tables are found from the
+ruling lines with pdfplumber's edge functions, their cell boxes put on a row/column grid with
+spans, and every char is given either to a table cell or to a text line.
 Then over the whole document: running headers, footers and page numbers are dropped, lines are
 rejoined into paragraphs (also across page breaks), and a table continued on the next page is
 stitched to its first part.
@@ -14,15 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2 as pdfium
 import regex
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract.borderless import borderless_tables
 from extract.errors import ExtractError, raised_inside
 from extract.lines import TextLine, chars_to_lines
 from extract.model import Block, Cell, Document, Paragraph, Table
+from extract.pdf_objects import page_objects
 from extract.text import as_heading, clean_text, is_contents_line
 
 _PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
@@ -47,21 +48,24 @@ class PageContent:
 
 
 def read_pdf(path: Path) -> Document:
-    with pdfplumber.open(path) as pdf:
-        pages = [read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pages = [read_page(pdf[index], index + 1) for index in range(len(pdf))]
+    finally:
+        pdf.close()
     pages = drop_running_lines(pages)
     return Document(source_format="pdf", blocks=tuple(assemble_blocks(pages)), pages=len(pages))
 
 
 # ---- one page ---------------------------------------------------------------------------------
 
-def read_page(page, number: int) -> PageContent:
-    tables = page.find_tables() if (page.lines or page.rects) else []
-    grids = [_grid_of(t.cells) for t in tables]
+def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    objects = page_objects(page)
+    grids = [_grid_of(cells) for cells in find_table_cells(objects.edges)]
     table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
     free_chars = []
-    for char in page.chars:
-        placed = _place_char(char, tables, grids)
+    for char in objects.chars:
+        placed = _place_char(char, grids)
         if placed is None:
             free_chars.append(char)
         else:
@@ -75,7 +79,16 @@ def read_page(page, number: int) -> PageContent:
         lines = [line for line in lines if line not in used]
     items += lines
     items.sort(key=lambda item: item.top)
-    return PageContent(number=number, height=float(page.height), items=tuple(items))
+    return PageContent(number=number, height=objects.height, items=tuple(items))
+
+
+def find_table_cells(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
+    """Cell boxes of each ruled table, by pdfplumber's lines strategy (edges → intersections → cells)."""
+    if not edges:
+        return []
+    merged = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    return [table for table in cells_to_tables(cells) if len(table) > 1]
 
 
 @dataclass(frozen=True)
@@ -111,13 +124,12 @@ def _grid_of(boxes) -> _Grid:
     return _Grid(tuple(xs), tuple(ys), tuple(tuple(b) for b in boxes), tuple(tuple(s) for s in slots))
 
 
-def _place_char(char, tables, grids) -> tuple[int, int] | None:
+def _place_char(char, grids) -> tuple[int, int] | None:
     """(table, box) the char's centre falls in, or None for text outside every table."""
     cx = (char["x0"] + char["x1"]) / 2
     cy = (char["top"] + char["bottom"]) / 2
     for t, grid in enumerate(grids):
-        x0, top, x1, bottom = tables[t].bbox
-        if x0 <= cx <= x1 and top <= cy <= bottom:
+        if grid.xs[0] <= cx <= grid.xs[-1] and grid.ys[0] <= cy <= grid.ys[-1]:
             col = min(max(bisect_right(grid.xs, cx) - 1, 0), len(grid.xs) - 2)
             row = min(max(bisect_right(grid.ys, cy) - 1, 0), len(grid.ys) - 2)
             box = grid.slots[row][col]
@@ -314,12 +326,12 @@ def read_pdf_checked(path: Path) -> Document:
     """`read_pdf`, with the parser's failures on broken or locked files turned into `ExtractError`."""
     try:
         document = read_pdf(path)
-    except PDFPasswordIncorrect:
-        raise ExtractError("encrypted_pdf", "The PDF is encrypted with a password; it cannot be opened without it.")
-    except Exception as error:
-        if isinstance(error, PdfminerException) and isinstance(error.args[0] if error.args else None, PDFPasswordIncorrect):
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
             raise ExtractError("encrypted_pdf", "The PDF is encrypted with a password; it cannot be opened without it.")
-        if isinstance(error, PdfminerException) or raised_inside(error, ("pdfminer", "pdfplumber")):
+        raise ExtractError("unreadable_pdf", f"The PDF is damaged and cannot be parsed ({error}).")
+    except Exception as error:
+        if raised_inside(error, ("pypdfium2", "pdfplumber")):
             raise ExtractError("unreadable_pdf", f"The PDF is damaged and cannot be parsed ({type(error).__name__}: {error}).")
         raise
     if not any(document.blocks):

@@ -1,0 +1,97 @@
+"""Chars and ruling-line edges of a PDF page, read with pypdfium2.
+
+pdfium parses a page about ten times faster than pdfminer (pdfplumber's parser), so every page is
+read here; the table geometry then runs on pdfplumber's pure edge functions. Coordinates are
+converted to pdfplumber's convention (points, origin top-left) so the rest of the stage does not
+care where they came from.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+_RULE_THICKNESS = 3.0  # points: a path thinner than this in one direction is a ruling line
+_MIN_RULE_LENGTH = 3.0
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    width: float
+    height: float
+    chars: list[dict]  # pdfplumber-style: text, x0, x1, top, bottom, size
+    edges: list[dict]  # pdfplumber-style edges: orientation h/v, x0, x1, top, bottom
+    unmapped_chars: int  # chars whose font has no Unicode mapping (text layer unusable)
+
+
+def page_objects(page: pdfium.PdfPage) -> PageObjects:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        chars, unmapped = _chars(textpage, height)
+    finally:
+        textpage.close()
+    return PageObjects(width=width, height=height, chars=chars, edges=_edges(page, height), unmapped_chars=unmapped)
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[dict], int]:
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    per_index = len(text) == count  # else surrogate pairs: ask char by char
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    rect = pdfium_c.FS_RECTF()
+    raw = textpage.raw
+    chars, unmapped = [], 0
+    for i in range(count):
+        if pdfium_c.FPDFText_IsGenerated(raw, i):
+            continue
+        char = text[i] if per_index else chr(pdfium_c.FPDFText_GetUnicode(raw, i))
+        if char in "\r\n":
+            continue
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) or "\ue000" <= char <= "\uf8ff":
+            unmapped += 1
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        chars.append({
+            "text": char, "x0": rect.left, "x1": rect.right,
+            "top": height - rect.top, "bottom": height - rect.bottom,
+            "size": pdfium_c.FPDFText_GetFontSize(raw, i),
+        })
+    return chars, unmapped
+
+
+def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
+    """Thin path objects (stroked lines and hairline rectangles) as horizontal/vertical edges."""
+    edges = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        top, bottom = height - y1, height - y0
+        if x1 - x0 >= _MIN_RULE_LENGTH and bottom - top <= _RULE_THICKNESS:
+            middle = (top + bottom) / 2
+            edges.append(_edge("h", x0, x1, middle, middle))
+        elif bottom - top >= _MIN_RULE_LENGTH and x1 - x0 <= _RULE_THICKNESS:
+            middle = (x0 + x1) / 2
+            edges.append(_edge("v", middle, middle, top, bottom))
+        elif x1 - x0 >= _MIN_RULE_LENGTH and bottom - top >= _MIN_RULE_LENGTH and _is_rectangle(obj):
+            edges += [  # a stroked cell rectangle: its four sides
+                _edge("h", x0, x1, top, top), _edge("h", x0, x1, bottom, bottom),
+                _edge("v", x0, x0, top, bottom), _edge("v", x1, x1, top, bottom),
+            ]
+    return edges
+
+
+def _is_rectangle(obj) -> bool:
+    """A closed path of four straight segments with no fill (table borders, not shaded areas)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+    segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
+    return bool(stroke.value) and not fill.value and segments in (4, 5)
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {
+        "orientation": orientation, "object_type": "line",
+        "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+        "width": x1 - x0, "height": bottom - top,
+    }
