@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import regex
 
+from checks import run_checks
 from extract.model import Document, Table
 from facts.figures import figure_rows
 from facts.indicators import indicator_rows
@@ -29,11 +30,12 @@ def build(document: Document, *, report_id: str, source_file: str, source_path: 
     report = report_row(document, report_id=report_id, source_file=source_file, source_path=source_path)
     indicators, table_problems = indicator_rows(document, report_id)
     figures = figure_rows(document, report_id)
-    return Records(
+    records = Records(
         source_file, source_path, report_id, report=report, indicators=tuple(indicators),
         figures=tuple(figures),
         problems=warnings + tuple(replace(p, source_file=source_file) for p in table_problems),
     )
+    return replace(records, problems=records.problems + tuple(run_checks(records)))
 
 
 def looks_like_report(document: Document) -> bool:

@@ -1,0 +1,129 @@
+"""Checks of the `reports` row: stated rates against the amounts, spending against the calendar,
+and fields a report cannot do without."""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import regex
+
+from checks.messages import day, message, money, plain
+from checks.rules import ThresholdRule
+from facts.records import FigureRow, Records
+
+HUNDRED = Decimal(100)
+_RATE_LABELS = {"execution_rate_pct": "资金执行率", "arrival_rate_pct": "到位率"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found: a stable code and its sentence (made into a `Problem` by `run_checks`)."""
+
+    code: str
+    message: str
+
+
+# --- rate_mismatch ---------------------------------------------------------------------------
+
+def printed_decimals(stated: Decimal, field: str, figures: tuple[FigureRow, ...]) -> int:
+    """Decimals the rate was printed with: from the prose figure stating it (`80.00%` → 2),
+    else from the number itself (normalized values lose trailing zeros, which only widens the
+    tolerance)."""
+    label = _RATE_LABELS[field]
+    for figure in figures:
+        if figure.kind == "percent" and figure.label == label and figure.value == stated:
+            digits = regex.search(r"\d+(?:\.(\d+))?", figure.raw)
+            if digits:
+                return len(digits.group(1) or "")
+    return max(0, -stated.as_tuple().exponent)
+
+
+def rate_agrees(stated: Decimal, computed: Decimal, decimals: int) -> bool:
+    """`stated` is `computed` rounded or truncated to `decimals` places (27.45 for 27.456…)."""
+    step = Decimal(1).scaleb(-decimals)
+    return stated - step / 2 <= computed < stated + step
+
+
+def rate_mismatch(records: Records) -> Iterator[Finding]:
+    r = records.report
+    if r.execution_rate_pct is not None and r.spent_yuan is not None and r.budget_yuan:
+        decimals = printed_decimals(r.execution_rate_pct, "execution_rate_pct", records.figures)
+        of_budget = r.spent_yuan / r.budget_yuan * HUNDRED
+        # Some reports divide by the funds in place (到位资金) instead: either reading is accepted.
+        of_received = r.spent_yuan / r.received_yuan * HUNDRED if r.received_yuan else None
+        if not any(rate_agrees(r.execution_rate_pct, c, decimals)
+                   for c in (of_budget, of_received) if c is not None):
+            alternative = "" if of_received is None or r.received_yuan == r.budget_yuan else message(
+                "rate_mismatch.execution_alternative", received=money(r.received_yuan),
+                computed=plain(of_received))
+            yield Finding("rate_mismatch", message(
+                "rate_mismatch.execution", stated=plain(r.execution_rate_pct, 4), spent=money(r.spent_yuan),
+                budget=money(r.budget_yuan), computed=plain(of_budget), alternative=alternative))
+    if r.arrival_rate_pct is not None and r.received_yuan is not None and r.budget_yuan:
+        decimals = printed_decimals(r.arrival_rate_pct, "arrival_rate_pct", records.figures)
+        computed = r.received_yuan / r.budget_yuan * HUNDRED
+        if not rate_agrees(r.arrival_rate_pct, computed, decimals):
+            yield Finding("rate_mismatch", message(
+                "rate_mismatch.arrival", stated=plain(r.arrival_rate_pct, 4), received=money(r.received_yuan),
+                budget=money(r.budget_yuan), computed=plain(computed)))
+
+
+# --- behind_schedule -------------------------------------------------------------------------
+
+def months_elapsed(start: date, cutoff: date) -> Decimal:
+    """Months from `start` to `cutoff` inclusive; a part month counts by its days (31 Oct from
+    1 Jan → 10, 15 Jun → 5.5)."""
+    whole = (cutoff.year - start.year) * 12 + cutoff.month - start.month
+    days_in_month = calendar.monthrange(cutoff.year, cutoff.month)[1]
+    return Decimal(whole) + Decimal(cutoff.day) / Decimal(days_in_month)
+
+
+def time_progress(cutoff: date, period_start: date | None, period_end: date | None) -> tuple[Decimal, Decimal, Decimal]:
+    """(序时进度 in percent, months elapsed, months in the period); the period defaults to the
+    calendar year of the cutoff."""
+    start = period_start or date(cutoff.year, 1, 1)
+    end = period_end or date(start.year, 12, 31)
+    total = months_elapsed(start, end)
+    elapsed = min(max(months_elapsed(start, cutoff), Decimal(0)), total)
+    return elapsed / total * HUNDRED, elapsed, total
+
+
+def applicable_rule(rules: tuple[ThresholdRule, ...], cutoff: date, year: int) -> ThresholdRule | None:
+    """The rule with the latest month-end on or before the cutoff."""
+    due = [r for r in rules if date(year, r.by_month, calendar.monthrange(year, r.by_month)[1]) <= cutoff]
+    return max(due, key=lambda r: r.by_month) if due else None
+
+
+def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Iterator[Finding]:
+    r = records.report
+    if r.cutoff_date is None or r.execution_rate_pct is None:
+        return
+    rate = r.execution_rate_pct
+    progress, elapsed, total = time_progress(r.cutoff_date, r.period_start, r.period_end)
+    if rate < progress.quantize(Decimal("0.01")):
+        yield Finding("behind_schedule", message(
+            "behind_schedule.progress", cutoff=day(r.cutoff_date), rate=plain(rate, 4),
+            progress=plain(progress), elapsed=plain(elapsed), total=plain(total),
+            gap=plain(progress - rate)))
+    year = (r.period_start.year if r.period_start else None) or r.fiscal_year or r.cutoff_date.year
+    rule = applicable_rule(rules, r.cutoff_date, year)
+    if rule is not None and rate < rule.min_rate_pct:
+        yield Finding("behind_schedule", message(
+            "behind_schedule.rule", cutoff=day(r.cutoff_date), rate=plain(rate, 4), source=rule.source,
+            month=rule.by_month, threshold=plain(rule.min_rate_pct)))
+
+
+# --- missing_field ---------------------------------------------------------------------------
+
+def missing_field(records: Records) -> Iterator[Finding]:
+    r = records.report
+    missing = [name for name in ("budget_yuan", "spent_yuan") if getattr(r, name) is None]
+    if r.cutoff_date is None and r.report_type == "monitoring":  # a self-evaluation covers the year
+        missing.append("cutoff_date")
+    if not records.indicators:
+        missing.append("indicators")
+    for name in missing:
+        yield Finding("missing_field", message(f"missing_field.{name}"))
