@@ -2,7 +2,7 @@
 formats they use."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 MESSAGES = {
     "rate_mismatch.execution": (
@@ -45,13 +45,13 @@ def message(key: str, **values) -> str:
 
 def plain(value: Decimal, places: int = 2) -> str:
     """A number rounded to `places`, trailing zeros dropped: 27.456 → 27.46, 80.00 → 80."""
-    text = f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def money(yuan: Decimal) -> str:
     """Yuan in 万元 with separators, up to 4 decimals: 1345368 → 134.5368万元, 386420.5 → 38.642万元."""
-    wan = (yuan / 10000).quantize(Decimal("0.0001"))
+    wan = (yuan / 10000).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     text = f"{wan:,.4f}".rstrip("0").rstrip(".")
     return f"{text}万元"
 

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 import regex
 
-from checks import run_checks
 from extract.model import Document, Table
 from facts.figures import figure_rows
 from facts.indicators import indicator_rows
@@ -35,6 +34,7 @@ def build(document: Document, *, report_id: str, source_file: str, source_path: 
         figures=tuple(figures),
         problems=warnings + tuple(replace(p, source_file=source_file) for p in table_problems),
     )
+    from checks import run_checks  # here, not at the top: checks imports facts.records
     return replace(records, problems=records.problems + tuple(run_checks(records)))
 
 
