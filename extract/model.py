@@ -47,6 +47,7 @@ class Cell:
     text: str  # line breaks inside the cell joined without spaces
     rowspan: int = 1
     colspan: int = 1
+    confidence: float | None = None  # lowest OCR confidence (0..1) of the cell's text; None when not OCRed
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from extract.borderless import borderless_tables
 from extract.errors import ExtractError, raised_inside
 from extract.lines import TextLine, chars_to_lines
 from extract.model import Block, Cell, Document, Paragraph, Table
-from extract.pdf_objects import page_objects
+from extract.pdf_objects import PageObjects, page_objects
 from extract.text import as_heading, clean_text, is_contents_line
 
 _PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
@@ -50,17 +50,34 @@ class PageContent:
 def read_pdf(path: Path) -> Document:
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages = [read_page(pdf[index], index + 1) for index in range(len(pdf))]
+        pages: list[PageContent | None] = [_read_text_layer(pdf[index], index + 1) for index in range(len(pdf))]
     finally:
         pdf.close()
+    scanned = [number for number, page in enumerate(pages, start=1) if page is None]
+    warnings: tuple[tuple[str, str], ...] = ()
+    if scanned:  # pages without a usable text layer are read by OCR (extract/scan.py)
+        from extract.scan import page_ranges, read_scanned_pages
+        ocr_pages = read_scanned_pages(path, scanned)
+        pages = [page or ocr_pages[number] for number, page in enumerate(pages, start=1)]
+        warnings = (("ocr_pages", f"Pages {page_ranges(scanned)} had no text layer and were read by OCR."),)
     pages = drop_running_lines(pages)
-    return Document(source_format="pdf", blocks=tuple(assemble_blocks(pages)), pages=len(pages))
+    return Document(source_format="scanned_pdf" if scanned else "pdf", blocks=tuple(assemble_blocks(pages)),
+                    pages=len(pages), warnings=warnings)
+
+
+def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:
+    """The page read from its text layer, or None when it has none worth reading (a scan)."""
+    from extract.scan import has_images, needs_ocr
+    objects = page_objects(page)
+    if needs_ocr(objects, has_images(page) if not objects.chars else False):
+        return None
+    return read_page(page, number, objects)
 
 
 # ---- one page ---------------------------------------------------------------------------------
 
-def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
-    objects = page_objects(page)
+def read_page(page: pdfium.PdfPage, number: int, objects: PageObjects | None = None) -> PageContent:
+    objects = objects or page_objects(page)
     grids = [_grid_of(cells) for cells in find_table_cells(objects.edges)]
     table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
     free_chars = []
@@ -301,7 +318,7 @@ def stitch(table: Table, first: PageTable, second: PageTable) -> Table:
         if cell.row == skip and not cell.text and above is not None and above.colspan == end - col:
             cells[(above.row, above.col)] = replace(above, rowspan=above.rowspan + cell.rowspan)
             continue
-        cells[(row, col)] = Cell(row=row, col=col, text=cell.text, rowspan=cell.rowspan, colspan=end - col)
+        cells[(row, col)] = replace(cell, row=row, col=col, colspan=end - col)  # keeps an OCR confidence
     return Table(
         cells=tuple(sorted(cells.values(), key=lambda c: (c.row, c.col))),
         n_rows=table.n_rows + added, n_cols=table.n_cols, page=table.page,
@@ -335,5 +352,7 @@ def read_pdf_checked(path: Path) -> Document:
             raise ExtractError("unreadable_pdf", f"The PDF is damaged and cannot be parsed ({type(error).__name__}: {error}).")
         raise
     if not any(document.blocks):
-        raise ExtractError("no_text_layer", "The PDF has no text layer (a scan?); OCR is needed to read it.")
+        if document.source_format == "scanned_pdf":
+            raise ExtractError("no_text_layer", "The PDF has no text layer and OCR found no text on its pages.")
+        raise ExtractError("empty_document", "The PDF has no text and no page images: nothing to read.")
     return document

@@ -1,0 +1,203 @@
+"""OCR engines: text boxes with a confidence from a page image, fully offline.
+
+RapidOCR (PP-OCRv4 detection and recognition as ONNX models shipped inside the
+`rapidocr-onnxruntime` wheel) reads every page: on the scanned samples it keeps every ≥/≤ sign and
+decimal point, where tesseract drops the signs and the points (docs/ocr.md has the measurements).
+Tesseract (`chi_sim`, a Debian package) is the second opinion for the few text lines RapidOCR
+returns nothing for. Each engine is loaded once per process and kept.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+
+from extract.errors import ExtractError
+
+# Boxes RapidOCR scores below this are dropped by its default (0.5); we keep them down to this
+# and let the confidence travel with the text, so a doubtful value is flagged, not lost.
+_MIN_SCORE = 0.3
+
+
+@dataclass(frozen=True)
+class OcrBox:
+    """A piece of text found on the image, in pixels of that image."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    confidence: float  # 0..1
+    engine: str = "rapidocr"
+
+
+@functools.cache
+def _rapidocr():
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise ExtractError(
+            "no_text_layer",
+            "The PDF has pages without a text layer and the OCR engine is not installed "
+            "(pip install '.[ocr]').",
+        )
+    # one thread per process: pages and files run in parallel processes instead
+    return RapidOCR(use_cls=False, text_score=_MIN_SCORE, intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def read_boxes(image: np.ndarray) -> list[OcrBox]:
+    """Text boxes of a grayscale page image, top to bottom."""
+    engine = _rapidocr()
+    rgb = np.repeat(image[:, :, None], 3, axis=2) if image.ndim == 2 else image
+    result, _ = engine(rgb, use_cls=False)
+    boxes = []
+    for points, text, score in result or []:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        if text.strip():
+            boxes.append(OcrBox(min(xs), min(ys), max(xs), max(ys), text.strip(), float(score)))
+    boxes.sort(key=lambda b: (b.top, b.x0))
+    return boxes
+
+
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def read_line_tesseract(image: np.ndarray) -> tuple[str, float] | None:
+    """The text of an image holding one line (tesseract `chi_sim`, page mode 7), with its mean
+    word confidence; None when tesseract is missing or reads nothing."""
+    if not tesseract_available():
+        return None
+    import cv2
+
+    ok, png = cv2.imencode(".png", image)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # its threads slow it down 6x on 2 cores
+    run = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "7", "tsv"],
+        input=png.tobytes(), capture_output=True, env=env, timeout=60,
+    )
+    if run.returncode != 0:
+        return None
+    words, confidences = [], []
+    for row in run.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        fields = row.split("\t")
+        if len(fields) == 12 and fields[11].strip() and float(fields[10]) >= 0:
+            words.append(fields[11].strip())
+            confidences.append(float(fields[10]) / 100)
+    if not words:
+        return None
+    return "".join(words), sum(confidences) / len(confidences)
+
+
+# ---- comparison signs ---------------------------------------------------------------------------
+# The recognition model reads the ≥ of common CJK fonts (a chevron over a slanted bar) as a `2`
+# or drops it when the scan is a little noisy. The first glyph of a value is therefore checked
+# against glyph templates of ≥, ≤ and the digits, rendered from the fonts on the machine.
+
+_SIGNS = "≥≤"
+_TEMPLATE_CHARS = _SIGNS + "0123456789"
+_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+)
+_GLYPH = 24  # templates and candidates are compared as 24×24 squares
+_SIGN_MARGIN = 0.05  # a sign must match this much better than the best digit
+
+
+def _normalised(mask: np.ndarray) -> np.ndarray | None:
+    """The ink of a binary glyph image cropped, padded to a square (aspect kept), 24×24, zero-mean."""
+    import cv2
+
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 6:
+        return None
+    glyph = mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+    h, w = glyph.shape
+    side = max(h, w)
+    square = np.zeros((side, side), np.float32)
+    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = glyph
+    small = cv2.resize(square, (_GLYPH, _GLYPH), interpolation=cv2.INTER_AREA)
+    small -= small.mean()
+    norm = np.linalg.norm(small)
+    return small / norm if norm else None
+
+
+@functools.cache
+def _templates() -> tuple[tuple[str, np.ndarray], ...]:
+    from PIL import Image, ImageDraw, ImageFont
+
+    templates = []
+    for path in _FONT_FILES:
+        if not os.path.exists(path):
+            continue
+        font = ImageFont.truetype(path, 64)
+        for char in _TEMPLATE_CHARS:
+            image = Image.new("L", (96, 96), 0)
+            ImageDraw.Draw(image).text((16, 8), char, fill=255, font=font)
+            glyph = _normalised(np.asarray(image) > 127)
+            if glyph is not None:
+                templates.append((char, glyph))
+    return tuple(templates)
+
+
+def leading_sign(crop: np.ndarray) -> tuple[str, float, int] | None:
+    """`≥` or `≤` (with its match score and the x where the sign ends) when the first glyph of a grayscale crop of one line of
+    text is a comparison sign; None for a digit or anything else.
+
+    The first glyph's right edge is not known (a sign may touch the digit after it), so windows
+    from 0.3 to 0.9 text heights wide are tried and the best match of any window counts.
+    """
+    import cv2
+
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, bool)
+    for i in range(1, count):  # specks and bits of ruling lines at the crop's edge are not glyphs
+        x, y, w, h, area = stats[i]
+        at_edge_h = y == 0 or y + h == ink.shape[0]
+        at_edge_v = x == 0 or x + w == ink.shape[1]
+        thin_line = (w > 3 * h and h <= 3 and at_edge_h) or (h > 3 * w and w <= 3 and at_edge_v)
+        keep[i] = area >= 10 and not thin_line
+    ink = keep[labels]
+    columns = np.nonzero(ink.any(axis=0))[0]
+    rows = np.nonzero(ink.any(axis=1))[0]
+    templates = _templates()
+    if len(columns) == 0 or not templates:
+        return None
+    height = rows.max() - rows.min() + 1
+    start = columns[0]
+    best: dict[str, tuple[float, int]] = {}
+    for width in np.linspace(0.3 * height, 0.9 * height, 13):
+        end = start + max(int(round(width)), 2)
+        glyph = _normalised(ink[:, start:end])
+        if glyph is None:
+            continue
+        for char, template in templates:
+            score = float((glyph * template).sum())
+            if score > best.get(char, (-1.0, 0))[0]:
+                best[char] = (score, end)
+    sign = max(_SIGNS, key=lambda c: best.get(c, (-1.0, 0))[0])
+    digit = max((best.get(c, (-1.0, 0))[0] for c in "0123456789"), default=-1.0)
+    if sign in best and best[sign][0] > digit + _SIGN_MARGIN:
+        return sign, best[sign][0], best[sign][1]
+    return None
+
+
+def read_line(image: np.ndarray) -> tuple[str, float]:
+    """Recognition only (no detection) of an image holding one line of text."""
+    rgb = np.repeat(image[:, :, None], 3, axis=2) if image.ndim == 2 else image
+    result, _ = _rapidocr()(rgb, use_det=False, use_cls=False)
+    if not result:
+        return "", 0.0
+    text, score = result[0]
+    return text.strip(), float(score)
