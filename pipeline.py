@@ -1,11 +1,12 @@
 """Command line: ingest report files into the DuckDB store, export the dataset, show its status.
 
-    python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N]
+    python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N] [--timeout SECONDS] [--force]
     python pipeline.py export [--db FILE] --out DIR [--format csv|parquet|xlsx]
     python pipeline.py status [--db FILE]
 
 Each file goes extract → facts → load; whatever fails becomes a `problems` row and the batch
-goes on. Exit status 0 when every input was handled, 2 when the run itself could not proceed.
+goes on. Files whose path and bytes were ingested before are skipped unless `--force`. Exit
+status 0 when every input was handled, 2 when the run itself could not proceed.
 """
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ import hashlib
 import os
 import shutil
 import sys
+import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -29,9 +30,11 @@ import load.export
 import load.store
 from facts.records import Problem, Records
 from load.store import FileRow
+from workers import Lost, run as run_in_workers
 
-SUFFIXES = {".pdf", ".docx"}
+SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
 SUMMARY_ROWS = 30
+DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
 
 
 @dataclass(frozen=True)
@@ -40,28 +43,72 @@ class Processed:
 
     records: Records
     file: FileRow
+    skipped: bool = False  # path and bytes ingested before: nothing read, nothing to write
+    seconds: float = 0.0  # time spent reading the file and building its rows
 
     @property
     def failed(self) -> bool:
-        return self.records.report is None
+        return not self.skipped and self.records.report is None
+
+    @property
+    def pages(self) -> int:
+        """Pages read (PDF); 0 for DOCX and for files that were not loaded."""
+        report = self.records.report
+        return (report.pages or 0) if report is not None else 0
 
 
 # --- one file --------------------------------------------------------------------------------
 
-def process_file(path: str) -> Processed:
-    """Read, extract and build the rows of one file. Never raises: failures become problems."""
+def process_file(path: str, skip_sha256: str | None = None) -> Processed:
+    """Read, extract and build the rows of one file. Never raises: failures become problems.
+
+    A file whose SHA-256 is `skip_sha256` (its path and bytes were ingested before) is not
+    extracted: the result is `skipped`.
+    """
+    started = time.monotonic()
+    file, unreadable = file_row(path)
+    name = file.source_file
+    if unreadable is not None:
+        return _outcome(Records(name, path, None, problems=(unreadable,)), file)
+    if file.sha256 == skip_sha256:
+        return Processed(Records(name, path, file.report_id), file, skipped=True)
+    processed = _outcome(_records(path, name, file.report_id), file)
+    return replace(processed, seconds=time.monotonic() - started)
+
+
+def file_row(path: str) -> tuple[FileRow, Problem | None]:
+    """The bookkeeping row of a file (SHA-256 read in chunks), or a problem when it cannot be read."""
     name = Path(path).name
     try:
-        data = Path(path).read_bytes()
-        mtime = datetime.fromtimestamp(os.stat(path).st_mtime)
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        stat = os.stat(path)
     except OSError as err:
         code = "file_not_found" if isinstance(err, FileNotFoundError) else "unreadable_file"
         problem = _problem(name, code, "extract", f"cannot read {path}: {err.strerror or err}")
-        return _outcome(Records(name, path, None, problems=(problem,)), FileRow(path, name, None, None))
-    digest = hashlib.sha256(data).hexdigest()
-    report_id = digest[:16]
-    file = FileRow(path, name, report_id, digest, len(data), mtime)
-    return _outcome(_records(path, name, report_id), file)
+        return FileRow(path, name, None, None), problem
+    sha256 = digest.hexdigest()
+    return FileRow(path, name, sha256[:16], sha256, stat.st_size,
+                   datetime.fromtimestamp(stat.st_mtime)), None
+
+
+def lost_file(path: str, lost: Lost, timeout: float | None) -> Processed:
+    """The outcome of a file whose worker was killed at the deadline or died."""
+    file, unreadable = file_row(path)
+    name = file.source_file
+    if lost.reason == "timeout":
+        problem = _problem(name, "timeout", "extract",
+                           f"Reading the file took longer than the timeout of {timeout:g} s, so it "
+                           f"was stopped (raise --timeout to give it more time).", file.report_id)
+    else:
+        problem = _problem(name, "stage_failed", "extract",
+                           f"extract failed: the worker process died (exit code {lost.exitcode}) "
+                           "while reading the file.", file.report_id)
+    problems = (problem,) if unreadable is None else (unreadable,)
+    processed = _outcome(Records(name, path, file.report_id, problems=problems), file)
+    return replace(processed, seconds=lost.seconds)
 
 
 def _records(path: str, name: str, report_id: str) -> Records:
@@ -99,7 +146,7 @@ def _stage_failed(name: str, stage: str, err: BaseException, report_id: str | No
 # --- many files ------------------------------------------------------------------------------
 
 def find_inputs(paths: list[str]) -> list[str]:
-    """Files given, plus .pdf/.docx files found recursively in folders given, in sorted order.
+    """Files given, plus .pdf/.docx/.doc/.wps files found recursively in folders given, sorted.
 
     A path that does not exist is kept, so that it gets its `problems` row.
     """
@@ -114,34 +161,34 @@ def find_inputs(paths: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def process_all(paths: list[str], workers: int) -> Iterator[Processed]:
-    """`process_file` over `paths`, in worker processes when `workers` > 1 (completion order).
+def process_all(paths: list[str], workers: int, timeout: float | None = None,
+                unchanged: dict[str, str] | None = None,
+                before_fork=lambda: None) -> Iterator[Processed]:
+    """`process_file` over `paths`, in completion order.
 
-    The worker processes are started before this returns, so open the DuckDB store (whose
-    threads a forked child must not inherit) only afterwards.
+    In worker processes (each document stopped after `timeout` seconds, a `timeout` problem), or
+    in this process when `workers` is 1 and there is no timeout. `unchanged` maps a path to the
+    SHA-256 it was ingested with: such files are skipped while their bytes stay the same.
+    `before_fork` runs before each worker process is started: close the DuckDB store there (a
+    forked child must not inherit its threads).
     """
-    if workers <= 1 or len(paths) <= 1:
-        return (process_file(p) for p in paths)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)))
-    futures = {pool.submit(process_file, p): p for p in paths}
-    return _as_completed(pool, futures)
+    tasks = [(path, (unchanged or {}).get(path)) for path in paths]
+    if timeout is None and (workers <= 1 or len(paths) <= 1):
+        return (process_file(*task) for task in tasks)
+    return _in_workers(tasks, workers, timeout, before_fork)
 
 
-def _as_completed(pool: ProcessPoolExecutor, futures: dict) -> Iterator[Processed]:
+def _process_task(task: tuple[str, str | None]) -> Processed:
+    return process_file(*task)
+
+
+def _in_workers(tasks, workers: int, timeout: float | None, before_fork) -> Iterator[Processed]:
+    results = run_in_workers(_process_task, tasks, workers, timeout, before_fork)
     try:
-        for future in as_completed(futures):
-            yield _result(future, futures[future])
+        for (path, _), result in results:
+            yield lost_file(path, result, timeout) if isinstance(result, Lost) else result
     finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _result(future, path: str) -> Processed:
-    try:
-        return future.result()
-    except Exception as err:  # the worker process died (e.g. BrokenProcessPool)
-        name = Path(path).name
-        problem = _stage_failed(name, "extract", err, None)
-        return _outcome(Records(name, path, None, problems=(problem,)), FileRow(path, name, None, None))
+        results.close()
 
 
 def store_one(con: duckdb.DuckDBPyConnection, processed: Processed) -> Processed:
@@ -159,36 +206,115 @@ def store_one(con: duckdb.DuckDBPyConnection, processed: Processed) -> Processed
         return fallback
 
 
-def ingest(db: str, paths: list[str], workers: int) -> list[Processed]:
-    """Process every file and store its rows in `db`; progress on stderr. Results in input order."""
-    load.store.open_store(db).close()  # an unusable db stops the run before any work
-    results = process_all(paths, workers)
-    con = load.store.open_store(db)
-    done: dict[str, Processed] = {}
+def ingest(db: str, paths: list[str], workers: int, timeout: float | None = DEFAULT_TIMEOUT,
+           force: bool = False, stream=None) -> Tally:
+    """Process every file and store its rows in `db`, progress on `stream` (stderr).
+
+    Files whose path and SHA-256 are in the `files` table already are skipped unless `force`.
+    Each file is written in its own transaction, so a killed run loses only the files in flight.
+    """
+    with load.store.open_store(db) as con:  # an unusable db stops the run before any work
+        unchanged = {} if force else load.store.ingested(con)
+    writer = _Writer(db)
+    tally = Tally(total=len(paths))
+    results = process_all(paths, workers, timeout, unchanged, before_fork=writer.close)
     try:
-        with Progress(len(paths)) as progress:
+        with Progress(tally, stream) as progress:
             for processed in results:
-                processed = store_one(con, processed)
-                done[processed.file.source_path] = processed
+                if not processed.skipped:
+                    processed = store_one(writer.connection(), processed)
+                tally.add(processed)
                 progress.update(processed)
     finally:
         results.close()
-        con.close()
-    return [done[p] for p in paths if p in done]
+        writer.close()
+    return tally
+
+
+class _Writer:
+    """The store's connection: opened when first needed, closed before a worker is forked."""
+
+    def __init__(self, db: str):
+        self.db, self.con = db, None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            self.con = load.store.open_store(self.db)
+        return self.con
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+@dataclass
+class Tally:
+    """Running counts of a batch plus the first rows for the summary; its size stays bounded."""
+
+    total: int
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+    loaded: int = 0
+    failed: int = 0
+    skipped: int = 0
+    pages: int = 0
+    duplicates: int = 0  # files with the same bytes as another file of this run
+    failed_by_code: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+    failed_files: list[tuple[str, str]] = field(default_factory=list)  # (path, codes), the first ones
+    loaded_rows: list[tuple[str, ...]] = field(default_factory=list)  # summary rows, the first ones
+    _report_ids: set[str] = field(default_factory=set)
+
+    def add(self, processed: Processed) -> None:
+        self.done += 1
+        if processed.skipped:
+            self.skipped += 1
+            return
+        records = processed.records
+        if records.report_id is not None:
+            self.duplicates += records.report_id in self._report_ids
+            self._report_ids.add(records.report_id)
+        self.warnings.update(p.code for p in records.problems if p.severity == "warning")
+        if processed.failed:
+            self.failed += 1
+            errors = [p.code for p in records.problems if p.severity == "error"]
+            self.failed_by_code[errors[0] if errors else "unknown"] += 1
+            if len(self.failed_files) < SUMMARY_ROWS:
+                self.failed_files.append((processed.file.source_path, ", ".join(errors)))
+            return
+        self.loaded += 1
+        self.pages += processed.pages
+        if len(self.loaded_rows) < SUMMARY_ROWS:
+            self.loaded_rows.append(_summary_row(records))
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def files_per_second(self) -> float:
+        """Files read (loaded or failed, not skipped) per second of the run."""
+        return (self.loaded + self.failed) / max(self.seconds, 1e-9)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / max(self.seconds, 1e-9)
 
 
 class Progress:
-    """A tqdm bar on a terminal, one plain line per file otherwise."""
+    """A tqdm bar on a terminal (files done/total, pages/s, failures so far); one plain line per
+    file otherwise."""
 
-    def __init__(self, total: int, stream=None):
+    def __init__(self, tally: Tally, stream=None):
         stream = stream or sys.stderr
-        self.total, self.stream, self.count, self.failures = total, stream, 0, 0
-        self.bar = None
+        self.tally, self.stream, self.bar = tally, stream, None
         if stream.isatty():
             from tqdm import tqdm
+            tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from here
             # shutil falls back to 80x24 where a pseudo-terminal reports 0x0 (tqdm would hide the bar)
             size = shutil.get_terminal_size()
-            self.bar = tqdm(total=total, unit="file", file=stream, ncols=size.columns,
+            self.bar = tqdm(total=tally.total, unit="file", file=stream, ncols=size.columns,
                             nrows=size.lines)
 
     def __enter__(self) -> Progress:
@@ -199,48 +325,63 @@ class Progress:
             self.bar.close()
 
     def update(self, processed: Processed) -> None:
-        self.count += 1
-        self.failures += processed.failed
+        t = self.tally
+        rates = f"{t.pages_per_second:.1f} pages/s, {t.failed} failed"
         if self.bar is not None:
-            self.bar.set_postfix(failed=self.failures, refresh=False)
+            skipped = f", {t.skipped} unchanged" if t.skipped else ""
+            self.bar.set_postfix_str(rates + skipped, refresh=False)
             self.bar.update(1)
             return
+        print(f"[{t.done}/{t.total}] {processed.records.source_path}: {_state(processed)} | "
+              f"{t.files_per_second:.2f} files/s, {rates}", file=self.stream, flush=True)
+
+
+def _state(processed: Processed) -> str:
+    if processed.skipped:
+        return "unchanged, skipped"
+    if processed.failed:
         codes = ", ".join(p.code for p in processed.records.problems if p.severity == "error")
-        state = f"failed ({codes})" if processed.failed else "loaded"
-        print(f"[{self.count}/{self.total}] {processed.records.source_path}: {state}",
-              file=self.stream, flush=True)
+        return f"failed ({codes})"
+    pages = f"{processed.pages} pages, " if processed.pages else ""
+    return f"loaded ({pages}{processed.seconds:.1f} s)"
 
 
 # --- reporting -------------------------------------------------------------------------------
 
-def summary_lines(results: list[Processed], db: str) -> list[str]:
-    loaded = [r for r in results if not r.failed]
-    files = f"{len(results)} file" + "s" * (len(results) != 1)
-    lines = [f"{files} ingested into {db}: {len(loaded)} loaded, {len(results) - len(loaded)} failed"]
-    duplicates = len(results) - len({r.records.report_id or r.records.source_path for r in results})
-    if duplicates:
-        lines.append(f"{duplicates} of the files had the same bytes as another file (stored once)")
-    codes = Counter((p.severity, p.code) for r in results for p in r.records.problems)
-    if codes:
-        lines.append("problems: " + ", ".join(f"{code} {n} ({severity})"
-                                              for (severity, code), n in sorted(codes.items())))
-    failed = [r for r in results if r.failed]
-    for r in failed[:SUMMARY_ROWS]:
-        errors = ", ".join(p.code for p in r.records.problems if p.severity == "error")
-        lines.append(f"  failed: {r.file.source_path} ({errors})")
-    if len(failed) > SUMMARY_ROWS:
-        lines.append(f"  ... and {len(failed) - SUMMARY_ROWS} more failed (see problems)")
-    if loaded:
-        lines += [""] + table_lines(loaded[:SUMMARY_ROWS])
-        if len(loaded) > SUMMARY_ROWS:
-            lines.append(f"... and {len(loaded) - SUMMARY_ROWS} more (python pipeline.py status)")
+def summary_lines(tally: Tally, db: str) -> list[str]:
+    files = f"{tally.done} file" + "s" * (tally.done != 1)
+    lines = [f"{files} ingested into {db}: {tally.loaded} loaded, {tally.failed} failed, "
+             f"{tally.skipped} skipped (unchanged since they were ingested; --force reads them again)"]
+    read = tally.loaded + tally.failed
+    if read:
+        lines.append(f"read {read} files ({tally.pages} PDF pages) in {tally.seconds:.1f} s: "
+                     f"{tally.files_per_second:.2f} files/s, {tally.pages_per_second:.1f} pages/s")
+    if tally.duplicates:
+        lines.append(f"{tally.duplicates} of the files had the same bytes as another file (stored once)")
+    if tally.failed_by_code:
+        lines.append("failed by code: " + _counts(tally.failed_by_code))
+    if tally.warnings:
+        lines.append("warnings: " + _counts(tally.warnings))
+    for path, codes in tally.failed_files:
+        lines.append(f"  failed: {path} ({codes})")
+    if tally.failed > len(tally.failed_files):
+        lines.append(f"  ... and {tally.failed - len(tally.failed_files)} more failed (see problems)")
+    if tally.loaded_rows:
+        lines += [""] + table_lines(tally.loaded_rows)
+        if tally.loaded > len(tally.loaded_rows):
+            lines.append(f"... and {tally.loaded - len(tally.loaded_rows)} more "
+                         "(python pipeline.py status)")
     return lines
 
 
-def table_lines(loaded: list[Processed]) -> list[str]:
+def _counts(counter: Counter) -> str:
+    return ", ".join(f"{code} {n}" for code, n in sorted(counter.items()))
+
+
+def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
     header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
               "indicators", "figures")
-    rows = [header] + [_summary_row(p.records) for p in loaded]
+    rows = [header] + loaded_rows
     widths = [max(load.export.display_width(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
@@ -263,7 +404,9 @@ def status_lines(status: dict, db: str) -> list[str]:
         lines.append("files: " + ", ".join(f"{s} {n}" for s, n in status["files"].items()))
     if not status["problems"]:
         return lines + ["problems: none"]
-    problems = [f"  {severity:<8} {code:<24} {n}" for severity, code, n in status["problems"]]
+    files = status["problem_files"]
+    problems = [f"  {severity:<8} {code:<24} {n:>6} rows in {files[severity, code]} files"
+                for severity, code, n in status["problems"]]
     return lines + ["problems:"] + problems
 
 
@@ -271,10 +414,10 @@ def status_lines(status: dict, db: str) -> list[str]:
 
 def cmd_ingest(args) -> int:
     paths = find_inputs(args.paths)
-    results = ingest(args.db, paths, args.workers)
+    tally = ingest(args.db, paths, args.workers, args.timeout or None, args.force)
     if not paths:
-        print(f"no .pdf or .docx files found in {', '.join(args.paths)}")
-    print("\n".join(summary_lines(results, args.db)))
+        print(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
+    print("\n".join(summary_lines(tally, args.db)))
     return 0
 
 
@@ -296,6 +439,24 @@ def cmd_status(args) -> int:
         con.close()
     return 0
 
+def cmd_compare(args) -> int:
+    import load.compare  # matplotlib is loaded for this command only
+    try:
+        written = load.compare.compare(args.db, args.out, by=args.by)
+    except load.compare.charts.FontMissing as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print("\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+
+def _timeout(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no timeout) or more seconds, got {text}")
+    return value
+
 
 def _workers(text: str) -> int:
     value = int(text)
@@ -314,11 +475,18 @@ def parser() -> argparse.ArgumentParser:
 
     ingest_cmd = commands.add_parser(
         "ingest", parents=[db], help="read report files into the database",
-        description="Read .pdf/.docx files (folders are searched recursively) into the database; "
-                    "re-ingesting the same bytes replaces their rows.")
+        description="Read .pdf/.docx/.doc/.wps files (folders are searched recursively) into the "
+                    "database; files ingested before with the same bytes are skipped, re-ingesting "
+                    "the same bytes replaces their rows.")
     ingest_cmd.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     ingest_cmd.add_argument("--workers", type=_workers, default=_default_workers(), metavar="N",
-                            help="worker processes (default: number of cores; 1 = in process)")
+                            help="worker processes (default: number of cores)")
+    ingest_cmd.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                            help="stop a document after this long, a `timeout` problem "
+                                 f"(default: {DEFAULT_TIMEOUT:g}; 0 = none, and with --workers 1 "
+                                 "the files are read in this process)")
+    ingest_cmd.add_argument("--force", action="store_true",
+                            help="read files again even when their path and bytes were ingested before")
     ingest_cmd.set_defaults(run=cmd_ingest)
 
     export_cmd = commands.add_parser(
@@ -334,6 +502,17 @@ def parser() -> argparse.ArgumentParser:
         "status", parents=[db], help="row counts and problems by code",
         description="Show row counts per table, files by status and problems by code.")
     status_cmd.set_defaults(run=cmd_status)
+
+    compare_cmd = commands.add_parser(
+        "compare", parents=[db], help="compare reports: summary.xlsx, charts, report.html",
+        description="Write summary.xlsx (one row per report, indicators across years and agencies, "
+                    "problems), PNG charts (execution rate against 序时进度, indicator achievement) and "
+                    "a self-contained report.html; also (re)creates the views report_summary and "
+                    "indicator_achievement in the database.")
+    compare_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    compare_cmd.add_argument("--by", choices=("agency", "fiscal_year", "report_type"), default="agency",
+                             help="order and group reports by (default: agency)")
+    compare_cmd.set_defaults(run=cmd_compare)
     return main_parser
 
 

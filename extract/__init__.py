@@ -13,7 +13,6 @@ _NOT_REPORT_SIGNATURES = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc/.wps) or an encrypted Office document"),
     (b"{\\rtf", "an RTF document"),
     (b"Rar!", "a RAR archive"),
     (b"\x1f\x8b", "a gzip archive"),
@@ -21,7 +20,8 @@ _NOT_REPORT_SIGNATURES = (
 
 
 def extract(path: Path) -> Document:
-    """Read a PDF or DOCX file (recognised from its bytes, not its name) into a `Document`.
+    """Read a PDF, DOCX or legacy .doc/.wps file (recognised from its bytes, not its name) into a
+    `Document`.
 
     Raises `ExtractError` for input that is not a readable report file.
     """
@@ -29,19 +29,31 @@ def extract(path: Path) -> Document:
     kind = sniff(path)
     if kind == "pdf":
         from extract.pdf import read_pdf_checked
-        return read_pdf_checked(path)
+        try:
+            return read_pdf_checked(path)
+        except ExtractError as error:
+            if error.code == "unreadable_pdf" and _is_cut_off(path):
+                raise ExtractError("truncated_pdf", "The PDF is cut off (its end is missing): the "
+                                                    "copy or download was incomplete.") from error
+            raise
+    if kind == "legacy":
+        from extract.legacy import read_legacy_checked
+        return read_legacy_checked(path)
     from extract.docx import read_docx_checked
     return read_docx_checked(path)
 
 
 def sniff(path: Path) -> str:
-    """`pdf` or `docx` from the file's first bytes; `ExtractError` for anything else."""
+    """`pdf`, `docx` or `legacy` (an OLE file: .doc, .wps or an encrypted DOCX) from the file's
+    first bytes; `ExtractError` for anything else."""
     with path.open("rb") as f:
         head = f.read(8)
     if not head:
         raise ExtractError("empty_file", "The file is empty (0 bytes).")
     if head.startswith(b"%PDF-") or (b"%PDF-" in _first_kilobyte(path)):
         return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "legacy"
     if head.startswith(b"PK\x03\x04"):
         if _is_docx_zip(path):
             return "docx"
@@ -51,6 +63,14 @@ def sniff(path: Path) -> str:
             raise ExtractError("unsupported_format", f"The file is {description}, not a PDF or DOCX report.")
     looks_like = "a text file" if _is_text(path) else "an unknown binary format"
     raise ExtractError("unsupported_format", f"The file is {looks_like}, not a PDF or DOCX report.")
+
+
+def _is_cut_off(path: Path) -> bool:
+    """PDF objects at the start but no `%%EOF` marker near the end: the file stops early."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+        f.seek(max(0, f.seek(0, 2) - 2048))
+        return b"endobj" in head and b"%%EOF" not in f.read()
 
 
 def _first_kilobyte(path: Path) -> bytes:

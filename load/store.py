@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
+from load.views import VIEWS
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = "reports.duckdb"
@@ -98,7 +99,7 @@ def ddl() -> list[str]:
     for table in TABLES:
         cols = ", ".join(f"{c.name} {c.sql_type}" for c in columns(table))
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-    return statements
+    return statements + list(VIEWS)  # analyst views (load/views.py), replaced on every open
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -242,11 +243,20 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 def status(con: duckdb.DuckDBPyConnection) -> dict:
-    """Row counts per table, files by status and problems by (severity, code)."""
+    """Row counts per table, files by status, problems by (severity, code): rows and files."""
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     files = dict(con.execute(
         "SELECT status, count(*) FROM files GROUP BY status ORDER BY status").fetchall())
     problems = con.execute(
         "SELECT severity, code, count(*) AS n FROM problems GROUP BY severity, code "
         "ORDER BY severity, n DESC, code").fetchall()
-    return {"counts": counts, "files": files, "problems": problems}
+    problem_files = {(severity, code): n for severity, code, n in con.execute(
+        "SELECT severity, code, count(DISTINCT coalesce(source_path, source_file)) FROM problems "
+        "GROUP BY severity, code").fetchall()}
+    return {"counts": counts, "files": files, "problems": problems, "problem_files": problem_files}
+
+
+def ingested(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """path → SHA-256 of every file ingested before (loaded or failed) whose bytes could be read."""
+    return dict(con.execute(
+        "SELECT source_path, sha256 FROM files WHERE sha256 IS NOT NULL").fetchall())

@@ -71,9 +71,10 @@ def test_every_command_has_help(command, capsys):
 
 def test_find_inputs_recursive_sorted_case_insensitive(tmp_path):
     make_inputs(tmp_path, **{"b.PDF": "", "a.docx": "", "notes.txt": "", "sub__c.Pdf": "",
-                             "sub__d.doc": ""})
+                             "sub__d.doc": "", "sub__e.WPS": "", "sub__f.xls": ""})
     found = pipeline.find_inputs([str(tmp_path), str(tmp_path / "a.docx")])
-    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == ["a.docx", "b.PDF", "sub/c.Pdf"]
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == [
+        "a.docx", "b.PDF", "sub/c.Pdf", "sub/d.doc", "sub/e.WPS"]
 
 
 def test_find_inputs_keeps_explicit_files_and_missing_paths(tmp_path):

@@ -1,0 +1,175 @@
+"""Worker processes that can be stopped: run a function over many items, with a deadline per item.
+
+`concurrent.futures` cannot stop a task once it runs. Here every worker is a process with its own
+pipe, so an item past its deadline is ended by killing its worker (with the worker's process
+group, so that a converter it started goes too) and a fresh worker takes its place; a worker
+that dies is replaced the same way. Workers die with the process that started them (Linux), so a
+`kill -9` of the batch leaves no orphan behind.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator
+
+_PR_SET_PDEATHSIG = 1
+# The parent ends of every worker's pipe. A forked worker inherits them and closes them at once:
+# a worker holding another's pipe open would keep that one from seeing its parent go.
+_PARENT_ENDS: list[Connection] = []
+
+
+@dataclass(frozen=True)
+class Lost:
+    """An item whose worker returned nothing: `timeout` (killed at the deadline) or `died`."""
+
+    reason: str
+    seconds: float
+    exitcode: int | None = None
+
+
+def run(function: Callable, items: Iterable, workers: int, timeout: float | None,
+        before_fork: Callable[[], None] = lambda: None) -> Iterator[tuple[object, object]]:
+    """Yield `(item, function(item))` in completion order, or `(item, Lost(...))`.
+
+    `before_fork` is called before any worker process is started (also a replacement one), so
+    the caller can close what a forked child must not inherit (a database with running threads).
+    """
+    pending = deque(items)
+    context = multiprocessing.get_context()
+    pool: list[_Worker] = []
+    try:
+        if pending:
+            before_fork()
+            pool = [_Worker(context, function) for _ in range(min(workers, len(pending)))]
+        for worker in pool:
+            worker.send(pending.popleft())
+        while any(w.item is not None for w in pool):
+            busy = [w for w in pool if w.item is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                         _wait_seconds(busy, timeout))
+            for worker in busy:
+                outcome = worker.outcome(ready, timeout)
+                if outcome is None:
+                    continue
+                item, result = outcome
+                if isinstance(result, Lost):
+                    pool.remove(worker)
+                    worker.kill()
+                    if pending:
+                        before_fork()
+                        worker = _Worker(context, function)
+                        pool.append(worker)
+                if pending:
+                    worker.send(pending.popleft())
+                yield item, result
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def _wait_seconds(busy: list[_Worker], timeout: float | None) -> float | None:
+    if timeout is None:
+        return None
+    first_deadline = min(w.started + timeout for w in busy)
+    return max(0.0, first_deadline - time.monotonic())
+
+
+class _Worker:
+    def __init__(self, context, function: Callable):
+        self.conn, child = context.Pipe()
+        _PARENT_ENDS.append(self.conn)
+        self.process = context.Process(target=_serve, args=(function, child, os.getpid()),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        self.item = None
+        self.started = 0.0
+
+    def send(self, item) -> None:
+        self.item, self.started = item, time.monotonic()
+        self.conn.send(item)
+
+    def outcome(self, ready: list, timeout: float | None) -> tuple[object, object] | None:
+        """`(item, result)` when the current item is finished one way or another, else None."""
+        seconds = time.monotonic() - self.started
+        if self.conn in ready:
+            try:
+                result = self.conn.recv()
+            except (EOFError, OSError):
+                result = self._died(seconds)
+        elif self.process.sentinel in ready:
+            result = self._died(seconds)
+        elif timeout is not None and seconds >= timeout:
+            result = Lost("timeout", seconds)
+        else:
+            return None
+        item, self.item = self.item, None
+        return item, result
+
+    def _died(self, seconds: float) -> Lost:
+        self.process.join(1)
+        return Lost("died", seconds, self.process.exitcode)
+
+    def kill(self) -> None:
+        """Kill the worker and whatever it started (it leads its own process group)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, AttributeError):
+            self.process.kill()  # not yet its own group leader, or not on POSIX
+        self.process.join()
+        self._close()
+
+    def stop(self) -> None:
+        if self.item is None and self.process.is_alive():
+            try:
+                self.conn.send(None)
+                self.process.join(2)
+            except OSError:
+                pass
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self._close()
+
+    def _close(self) -> None:
+        self.conn.close()
+        if self.conn in _PARENT_ENDS:
+            _PARENT_ENDS.remove(self.conn)
+
+
+def _serve(function: Callable, conn: Connection, parent_pid: int) -> None:
+    """A worker's loop: receive an item, send back `function(item)`, until None or EOF."""
+    for end in _PARENT_ENDS:
+        end.close()
+    _die_with_parent(parent_pid)
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)  # its own group: the batch can kill it with its children, and a
+        # Ctrl-C on the terminal reaches only the main process, which then stops the workers
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if item is None:
+            return
+        try:
+            conn.send(function(item))
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """On Linux, have the kernel kill this worker when its parent dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: an orphaned worker still ends at EOF on its pipe
+    if os.getppid() != parent_pid:  # the parent died before the call above
+        os._exit(1)
