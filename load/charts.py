@@ -1,0 +1,108 @@
+"""PNG charts of the compare outputs (matplotlib, Agg), labelled in Chinese with Noto Sans CJK SC.
+
+The font comes from Debian's fonts-noto-cjk; without it Chinese labels would be drawn as empty
+boxes (tofu), so its absence is an error, never a silent fallback.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+CJK_FAMILY = "Noto Sans CJK SC"
+EXECUTION_COLOR = "#2a6fdb"   # bars of the execution rate (the screenshot test looks for it)
+PROGRESS_COLOR = "#d62728"    # the 序时进度 marker
+OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "unjudged": "#b0b0b0"}
+OUTCOME_LABELS = {"met": "达成", "missed": "未达成", "unjudged": "未评判"}
+DPI = 110
+
+
+class FontMissing(RuntimeError):
+    """The CJK font the charts need is not installed."""
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> str:
+    try:
+        return font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY), fallback_to_default=False)
+    except ValueError as err:
+        raise FontMissing(f"font “{CJK_FAMILY}” not found: install Debian's fonts-noto-cjk "
+                          "(apt-get install fonts-noto-cjk) to draw Chinese labels") from err
+
+
+def cjk_font() -> font_manager.FontProperties:
+    return font_manager.FontProperties(fname=cjk_font_path())
+
+
+def execution_chart(rows: list[dict], path: Path) -> Path:
+    """Execution rate per report (bars) against the time-proportional progress (markers).
+
+    `rows`: dicts with `label`, `execution_rate_pct`, `time_progress_pct` (either may be None)."""
+    font = cjk_font()
+    height = max(2.6, 0.55 * len(rows) + 1.4)
+    fig, ax = plt.subplots(figsize=(8.5, height), dpi=DPI)
+    y = list(range(len(rows)))
+    rates = [float(r["execution_rate_pct"] or 0) for r in rows]
+    ax.barh(y, rates, color=EXECUTION_COLOR, height=0.55, label="资金执行率")
+    for yi, r, rate in zip(y, rows, rates):
+        if r["execution_rate_pct"] is not None:
+            ax.text(rate + 1, yi, f"{rate:.2f}%", va="center", fontproperties=font, fontsize=9)
+    marked = [(yi, float(r["time_progress_pct"])) for yi, r in zip(y, rows) if r["time_progress_pct"] is not None]
+    if marked:
+        ax.scatter([m[1] for m in marked], [m[0] for m in marked], marker="|", s=600, linewidths=3,
+                   color=PROGRESS_COLOR, label="序时进度", zorder=3)
+    ax.set_yticks(y, [r["label"] for r in rows], fontproperties=font)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("百分比（%）", fontproperties=font)
+    ax.set_title("资金执行率与序时进度", fontproperties=font, loc="left")
+    ax.legend(prop=font, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def achievement_chart(groups: list[dict], path: Path, by_label: str) -> Path:
+    """Indicators met / missed / unjudged per group (agency, year or report type), stacked bars.
+
+    `groups`: dicts with `label`, `met`, `missed`, `unjudged`."""
+    font = cjk_font()
+    height = max(2.6, 0.55 * len(groups) + 1.4)
+    fig, ax = plt.subplots(figsize=(8.5, height), dpi=DPI)
+    y = list(range(len(groups)))
+    left = [0] * len(groups)
+    for outcome in ("met", "missed", "unjudged"):
+        counts = [g[outcome] for g in groups]
+        ax.barh(y, counts, left=left, color=OUTCOME_COLORS[outcome], height=0.55, label=OUTCOME_LABELS[outcome])
+        left = [a + b for a, b in zip(left, counts)]
+    ax.set_yticks(y, [g["label"] for g in groups], fontproperties=font)
+    ax.invert_yaxis()
+    ax.set_xlabel("指标个数", fontproperties=font)
+    ax.set_title(f"绩效指标完成情况（按{by_label}）", fontproperties=font, loc="left")
+    ax.legend(prop=font, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def render_label(text: str, font_path: str | None = None, size: int = 28):
+    """`text` drawn alone (RGBA array) — for checking that Chinese renders as glyphs, not tofu."""
+    font = font_manager.FontProperties(fname=font_path or cjk_font_path(), size=size)
+    fig = plt.figure(figsize=(len(text) * size / 60 + 0.5, size / 50 + 0.3), dpi=100)
+    fig.text(0.02, 0.2, text, fontproperties=font)
+    fig.canvas.draw()
+    image = fig.canvas.buffer_rgba()
+    array = np.asarray(image).copy()
+    plt.close(fig)
+    return array
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return path
