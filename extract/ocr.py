@@ -1,17 +1,15 @@
 """OCR engines: text boxes with a confidence from a page image, fully offline.
 
 RapidOCR (PP-OCRv4 detection and recognition as ONNX models shipped inside the
-`rapidocr-onnxruntime` wheel) reads every page: on the scanned samples it keeps every ≥/≤ sign and
-decimal point, where tesseract drops the signs and the points (docs/ocr.md has the measurements).
-Tesseract (`chi_sim`, a Debian package) is the second opinion for the few text lines RapidOCR
-returns nothing for. Each engine is loaded once per process and kept.
+`rapidocr-onnxruntime` wheel) reads every page; tesseract `chi_sim` was measured and not taken: it
+drops every ≥/≤ and decimal point of the tables (docs/ocr.md). RapidOCR in turn reads the ≥ of
+CJK fonts as a `2` or drops it on noisy scans, so the first glyph of a value is checked against
+rendered glyph templates (`leading_sign`). The engine is loaded once per process and kept.
 """
 from __future__ import annotations
 
 import functools
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,36 +61,6 @@ def read_boxes(image: np.ndarray) -> list[OcrBox]:
             boxes.append(OcrBox(min(xs), min(ys), max(xs), max(ys), text.strip(), float(score)))
     boxes.sort(key=lambda b: (b.top, b.x0))
     return boxes
-
-
-def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
-
-
-def read_line_tesseract(image: np.ndarray) -> tuple[str, float] | None:
-    """The text of an image holding one line (tesseract `chi_sim`, page mode 7), with its mean
-    word confidence; None when tesseract is missing or reads nothing."""
-    if not tesseract_available():
-        return None
-    import cv2
-
-    ok, png = cv2.imencode(".png", image)
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # its threads slow it down 6x on 2 cores
-    run = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "7", "tsv"],
-        input=png.tobytes(), capture_output=True, env=env, timeout=60,
-    )
-    if run.returncode != 0:
-        return None
-    words, confidences = [], []
-    for row in run.stdout.decode("utf-8", "replace").splitlines()[1:]:
-        fields = row.split("\t")
-        if len(fields) == 12 and fields[11].strip() and float(fields[10]) >= 0:
-            words.append(fields[11].strip())
-            confidences.append(float(fields[10]) / 100)
-    if not words:
-        return None
-    return "".join(words), sum(confidences) / len(confidences)
 
 
 # ---- comparison signs ---------------------------------------------------------------------------

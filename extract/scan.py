@@ -92,13 +92,15 @@ def estimate_skew(gray: np.ndarray) -> float:
     """
     import cv2
 
-    small = cv2.resize(ink_mask(gray), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    if not small.any():
+    mask = ink_mask(gray)
+    if not mask.any():
         return 0.0
+    small = cv2.resize(mask, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.2)
     best = max(coarse, key=lambda a: _profile_sharpness(small, a))
+    half = cv2.resize(mask, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     fine = np.arange(best - 0.2, best + 0.2 + 1e-9, 0.02)
-    return -float(max(fine, key=lambda a: _profile_sharpness(small, a)))
+    return -float(max(fine, key=lambda a: _profile_sharpness(half, a)))
 
 
 def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -142,6 +144,13 @@ def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
     return {"orientation": orientation, "object_type": "line", "x0": x0, "x1": x1,
             "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top}
+
+
+def table_grids(gray: np.ndarray) -> list:
+    """The cell grid (`extract.pdf._Grid`, in points) of each ruled table on a level page image."""
+    from extract.pdf import _grid_of, find_table_cells
+
+    return [_grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
 
 
 # ---- OCR boxes → chars --------------------------------------------------------------------------
@@ -236,12 +245,12 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
 def read_scanned_page(page: pdfium.PdfPage, number: int):
     """The page's OCRed content, as `read_page` gives it for a page with a text layer."""
     from extract.borderless import borderless_tables
-    from extract.pdf import PageContent, PageTable, _grid_of, _index, _page_table, _place_char, find_table_cells
+    from extract.pdf import PageContent, PageTable, _index, _page_table, _place_char
 
     width, height = page.get_size()
     gray = render_page(page)
     gray = deskew(gray, estimate_skew(gray))
-    grids = [_grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
+    grids = table_grids(gray)
     boxes = ocr.read_boxes(gray)
     boxes = [check_sign(gray, box) if _in_any(box, grids) else box for box in boxes]
     table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]

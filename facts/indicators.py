@@ -571,6 +571,7 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
                                         table_title=numbering.title, row_no=n, page=block.row_page(row.row)))
         problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
+        problems.extend(low_confidence_problems(block, header, result.rows, numbering.table_no, report_id))
         last = result.rows[-1] if result.rows else None
         previous = replace(numbering, row_no=numbering.row_no + len(result.rows),
                            levels=(last.get("level1"), last.get("level2")) if last else numbering.levels)
@@ -595,3 +596,26 @@ def level_problems(rows: list[RawRow], table_no: int, page: int | None, report_i
         return []
     return [warning("unknown_level",
                     f"表{table_no}{page_note(page)}的指标层级名称不是常见名称：{'、'.join(odd)}", report_id)]
+
+
+# OCR confidence (extract/ocr.py) under which a read value is shown to a person to check.
+LOW_CONFIDENCE = 0.8
+CHECKED_ROLES = ("target", "stage_target", "actual")
+
+
+def low_confidence_problems(table: Table, header: Header, rows: list[RawRow], table_no: int,
+                            report_id: str) -> list[Problem]:
+    """A `low_confidence` warning for each target/stage/actual cell of an indicator row that OCR
+    read with a confidence under `LOW_CONFIDENCE`."""
+    starts = {row.row for row in rows}
+    out = []
+    for cell in table.cells:
+        if cell.confidence is None or cell.confidence >= LOW_CONFIDENCE or cell.row not in starts:
+            continue
+        roles = {header.roles[c] for c in range(cell.col, cell.col + cell.colspan) if c < len(header.roles)}
+        if roles & set(CHECKED_ROLES):
+            out.append(warning(
+                "low_confidence",
+                f"表{table_no}{page_note(table.row_page(cell.row))}“{cell.text}”是OCR识别的，置信度"
+                f"{cell.confidence:.2f}偏低，请核对原件。", report_id))
+    return out

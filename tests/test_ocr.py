@@ -1,0 +1,258 @@
+"""Scanned PDFs: which pages need OCR, deskew, ruling lines → cell grid, signs, and the scanned
+samples (samples/*.scan.pdf, made by samples/make_scans.py) against the born-digital expected rows.
+
+The scanned-sample tests OCR whole documents (≈2–6 s a page on one core) and need the `ocr`
+extra; they are skipped when it is not installed. The seed's 18 pages run only with
+PERFREPORTS_OCR_FULL=1; by default its six table pages are checked.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extract.model import Cell, Document, Paragraph, Table
+from extract.pdf_objects import PageObjects
+from extract.scan import needs_ocr, page_ranges, repair_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+EXPECTED = SAMPLES / "expected"
+SEED = "qingyunpu-2023-monitoring"
+
+cv2 = pytest.importorskip("cv2", reason="the ocr extra is not installed (pip install '.[ocr]')")
+
+
+# --- which pages are OCRed -------------------------------------------------------------------
+
+def objects(texts: str, unmapped: int = 0) -> PageObjects:
+    chars = [{"text": t, "x0": 0, "x1": 1, "top": 0, "bottom": 1, "size": 10} for t in texts]
+    return PageObjects(width=595, height=842, chars=chars, edges=[], unmapped_chars=unmapped)
+
+
+def test_a_page_showing_an_image_without_chars_is_ocred():
+    assert needs_ocr(objects(""), has_images=True)
+
+
+def test_a_blank_page_is_not_ocred():
+    assert not needs_ocr(objects(""), has_images=False)
+    assert not needs_ocr(objects("   "), has_images=False)
+
+
+def test_a_page_of_mostly_unmapped_glyphs_is_ocred():
+    assert needs_ocr(objects("\ue001\ue002\ue003项目", unmapped=3), has_images=False)
+
+
+def test_a_page_with_a_text_layer_is_not_ocred():
+    assert not needs_ocr(objects("项目绩效运行监控报告", unmapped=1), has_images=True)
+
+
+def test_page_ranges():
+    assert page_ranges([1, 2, 3, 5, 7, 8]) == "1-3, 5, 7-8"
+
+
+def test_a_thousands_comma_read_as_a_point_is_repaired():
+    assert repair_text("1,250.000.00元") == "1,250,000.00元"
+    assert repair_text("134.5368万元") == "134.5368万元"
+
+
+# --- image geometry --------------------------------------------------------------------------
+
+def page_of_text_lines(width=1200, height=1600) -> np.ndarray:
+    image = np.full((height, width), 255, np.uint8)
+    for top in range(150, height - 150, 60):  # lines of "words"
+        for left in range(150, width - 200, 90):
+            cv2.rectangle(image, (left, top), (left + 70, top + 28), 0, -1)
+    return image
+
+
+def turned(image: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = image.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+@pytest.mark.parametrize("degrees", [-1.7, -0.4, 0.0, 0.9, 2.0])
+def test_skew_is_measured_and_undone(degrees):
+    from extract.scan import deskew, estimate_skew
+
+    image = turned(page_of_text_lines(), degrees)
+    angle = estimate_skew(image)
+    assert abs(angle - degrees) <= 0.15  # 0.15° drifts 4 px over a 200 dpi A4 line: harmless
+    assert abs(estimate_skew(deskew(image, angle))) <= 0.15
+
+
+def ruled_table(scale: float) -> np.ndarray:
+    """A 3×3 table at (100, 100)–(400, 250) points; the first row's first two cells are one."""
+    image = np.full((int(842 * scale), int(595 * scale)), 255, np.uint8)
+    px = lambda v: int(round(v * scale))  # noqa: E731
+    for y in (100, 150, 200, 250):
+        cv2.line(image, (px(100), px(y)), (px(400), px(y)), 0, 2)
+    for x in (100, 400):
+        cv2.line(image, (px(x), px(100)), (px(x), px(250)), 0, 2)
+    cv2.line(image, (px(200), px(150)), (px(200), px(250)), 0, 2)  # not through the first row
+    cv2.line(image, (px(300), px(100)), (px(300), px(250)), 0, 2)
+    cv2.putText(image, "text", (px(310), px(130)), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    return image
+
+
+def test_ruling_lines_give_the_cell_grid_with_spans():
+    from extract.scan import SCALE, deskew, estimate_skew, table_grids
+
+    image = turned(ruled_table(SCALE), 0.8)
+    (grid,) = table_grids(deskew(image, estimate_skew(image)))
+    assert [round(x) for x in grid.xs] == pytest.approx([100, 200, 300, 400], abs=2)
+    assert [round(y) for y in grid.ys] == pytest.approx([100, 150, 200, 250], abs=2)
+    assert grid.slots[0][0] == grid.slots[0][1] != grid.slots[0][2]  # the merged first cell
+    assert len(set(grid.slots[1] + grid.slots[2])) == 6
+
+
+def render_text(text: str, height_px: int = 30) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", height_px)
+    image = Image.new("L", (height_px * len(text) + 20, height_px + 16), 255)
+    ImageDraw.Draw(image).text((6, 4), text, fill=0, font=font)
+    return np.asarray(image)
+
+
+@pytest.mark.skipif(not Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc").exists(),
+                    reason="fonts-noto-cjk not installed")
+@pytest.mark.parametrize("text, sign", [("≥500人", "≥"), ("≤125万", "≤"), ("2500人", None),
+                                        ("1,200人", None), ("100%", None), ("386,420.50元", None)])
+def test_the_first_glyph_of_a_value_is_told_sign_or_digit(text, sign):
+    from extract.ocr import leading_sign
+
+    found = leading_sign(render_text(text))
+    assert (found[0] if found else None) == sign
+
+
+# --- OCR confidence reaches the indicator rows -----------------------------------------------
+
+def test_a_value_read_with_low_confidence_is_a_warning_naming_page_and_text():
+    from facts.indicators import indicator_rows
+
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"]
+    cells = [Cell(0, c, t, confidence=0.99) for c, t in enumerate(header)]
+    cells += [Cell(1, c, t, confidence=0.99) for c, t in enumerate(["产出指标", "数量指标", "培训人数", "≥100人"])]
+    cells.append(Cell(1, 4, "98人", confidence=0.42))
+    table = Table(cells=tuple(cells), n_rows=2, n_cols=5, page=3, row_pages=(3, 3))
+    rows, problems = indicator_rows(Document("scanned_pdf", (Paragraph("表 1 对比表", page=3), table)), "r")
+    assert [r.actual_raw for r in rows] == ["98人"]
+    assert [(p.code, p.severity, p.stage) for p in problems] == [("low_confidence", "warning", "normalize")]
+    assert "第3页" in problems[0].message and "98人" in problems[0].message
+
+
+# --- the scanned samples against the born-digital expected values ----------------------------
+
+pytest.importorskip("rapidocr_onnxruntime", reason="the ocr extra is not installed (pip install '.[ocr]')")
+
+
+@functools.cache
+def scanned(name: str, pages: tuple[int, ...] | None = None) -> Document:
+    """The scanned sample extracted, or only some of its pages (copied into a temporary PDF)."""
+    from extract import extract
+
+    source = SAMPLES / f"{name}.scan.pdf"
+    if pages is None:
+        return extract(source)
+    import tempfile
+
+    import pypdfium2 as pdfium
+
+    part = pdfium.PdfDocument.new()
+    with pdfium.PdfDocument(source) as whole:
+        part.import_pages(whole, [p - 1 for p in pages])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.pages.pdf"
+        part.save(path)
+        part.close()
+        return extract(path)
+
+
+def report_misses(name: str, document: Document) -> tuple[list[tuple], int]:
+    from facts.report import report_row
+    from test_reports import COLUMNS, as_text
+
+    expected = json.loads((EXPECTED / f"{name}.report.json").read_text(encoding="utf-8"))
+    row = report_row(document, report_id="x", source_file=name, source_path=name)
+    misses = [("reports", column, expected[column], as_text(getattr(row, column)))
+              for column in COLUMNS if as_text(getattr(row, column)) != expected[column]]
+    return misses, len(COLUMNS)
+
+
+def indicator_misses(name: str, document: Document, tables: set[str] | None = None) -> tuple[list[tuple], int, list]:
+    from facts.indicators import indicator_rows
+    from test_indicators import expected_rows, same
+
+    rows, problems = indicator_rows(document, "x")
+    expected = [e for e in expected_rows(EXPECTED / f"{name}.indicators.csv") if tables is None or e["table_no"] in tables]
+    got = {(str(r.table_no), str(r.row_no)): r for r in rows}
+    misses, total = [], 0
+    for e in expected:
+        row = got.get((e["table_no"], e["row_no"]))
+        for column in e:
+            total += 1
+            value = getattr(row, column) if row else "<row missing>"
+            if row is None or not same(column, e[column], value):
+                misses.append((f"表{e['table_no']} row {e['row_no']}", column, e[column], value))
+    extra = [key for key in got if key not in {(e["table_no"], e["row_no"]) for e in expected}]
+    misses += [(f"表{t} row {r}", "<unexpected row>", "", got[(t, r)].indicator) for t, r in extra]
+    return misses, total, problems
+
+
+def signs_wrong(name: str, document: Document, tables: set[str] | None = None) -> list[tuple]:
+    from facts.indicators import indicator_rows
+    from test_indicators import expected_rows
+
+    rows = {(str(r.table_no), str(r.row_no)): r for r in indicator_rows(document, "x")[0]}
+    wrong = []
+    for e in expected_rows(EXPECTED / f"{name}.indicators.csv"):
+        if tables is not None and e["table_no"] not in tables:
+            continue
+        row = rows.get((e["table_no"], e["row_no"]))
+        for column in ("target_raw", "stage_target_raw", "actual_raw"):
+            want = [c for c in e.get(column, "") if c in "≥≤"]
+            got = [c for c in (getattr(row, column, None) or "") if c in "≥≤"] if row else None
+            if want != got:
+                wrong.append((e["table_no"], e["row_no"], column, e.get(column), getattr(row, column, None)))
+    return wrong
+
+
+def check(name: str, document: Document, *, with_report: bool, tables: set[str] | None = None) -> None:
+    misses, total = report_misses(name, document) if with_report else ([], 0)
+    more, count, problems = indicator_misses(name, document, tables)
+    misses, total = misses + more, total + count
+    print(f"\n{name} (scanned): {total - len(misses)}/{total} fields right")
+    for miss in misses:
+        print("  miss:", *miss)
+    for problem in problems:
+        print("  problem:", problem.code, problem.message)
+    assert signs_wrong(name, document, tables) == []
+    assert (total - len(misses)) / total >= 0.95, misses
+    assert not [p for p in problems if p.code == "table_unparsed"]
+
+
+def test_xindu_scan_gives_the_born_digital_rows():
+    name = "xindu-2024-monitoring"
+    document = scanned(name)
+    assert document.source_format == "scanned_pdf"
+    assert document.warnings == (("ocr_pages", "Pages 1-7 had no text layer and were read by OCR."),)
+    check(name, document, with_report=True)
+
+
+def test_xiling_scan_gives_the_born_digital_rows():
+    check("xiling-2022-self-evaluation", scanned("xiling-2022-self-evaluation"), with_report=True)
+
+
+def test_seed_scan_table_pages_7_to_12_give_the_born_digital_indicator_rows():
+    check(SEED, scanned(SEED, (7, 8, 9, 10, 11, 12)), with_report=False, tables={"1", "3", "4"})
+
+
+@pytest.mark.skipif(not os.environ.get("PERFREPORTS_OCR_FULL"), reason="whole seed scan (18 pages): PERFREPORTS_OCR_FULL=1")
+def test_seed_scan_gives_the_born_digital_rows():
+    check(SEED, scanned(SEED), with_report=True)
