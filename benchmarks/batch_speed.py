@@ -1,0 +1,69 @@
+"""Batch ingest speed: files/s and pages/s with 1 and 2 worker processes, and the speed-up.
+
+    python benchmarks/batch_speed.py [--copies N] [--workers 1 2 ...]
+
+The sample reports with a text layer (three PDFs, three DOCX files) are copied N times (default
+10) into a temporary folder, each copy with bytes of its own so that every copy is a report, and
+the folder is ingested into a fresh database once per worker count. Pages are PDF pages.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pipeline  # noqa: E402
+
+
+def copy_samples(folder: Path, copies: int) -> list[str]:
+    samples = sorted(p for p in (ROOT / "samples").iterdir()
+                     if p.suffix in (".pdf", ".docx") and not p.name.endswith(".scan.pdf"))
+    for n in range(copies):
+        for sample in samples:
+            target = folder / f"{sample.stem}-{n:03d}{sample.suffix}"
+            if sample.suffix == ".pdf":
+                target.write_bytes(sample.read_bytes() + f"% copy {n}\n".encode())
+            else:
+                shutil.copyfile(sample, target)
+                with zipfile.ZipFile(target, "a") as archive:
+                    archive.comment = f"copy {n}".encode()
+    return pipeline.find_inputs([str(folder)])
+
+
+def measure(paths: list[str], workers: int, folder: Path) -> pipeline.Tally:
+    db = folder / f"bench-{workers}.duckdb"
+    tally = pipeline.ingest(str(db), paths, workers, timeout=pipeline.DEFAULT_TIMEOUT,
+                            stream=io.StringIO())
+    assert tally.loaded == len(paths), f"{tally.failed} files failed: {tally.failed_by_code}"
+    return tally
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="batch-speed-") as tmp:
+        folder = Path(tmp)
+        (folder / "in").mkdir()
+        paths = copy_samples(folder / "in", args.copies)
+        print(f"{len(paths)} files ({args.copies} copies of the 6 text samples), "
+              f"{pipeline._default_workers()} cores")
+        print(f"{'workers':>7}  {'seconds':>7}  {'files/s':>7}  {'pages/s':>7}  speed-up")
+        first = None
+        for workers in args.workers:
+            tally = measure(paths, workers, folder)
+            first = first or tally.seconds
+            print(f"{workers:>7}  {tally.seconds:>7.1f}  {tally.files_per_second:>7.2f}  "
+                  f"{tally.pages_per_second:>7.1f}  {first / tally.seconds:>7.2f}x")
+
+
+if __name__ == "__main__":
+    main()
