@@ -1,4 +1,4 @@
-"""OCR engines on the scanned seed (samples/qingyunpu-2023-monitoring.scan.pdf): s/page, ≥/≤ signs
+"""OCR engines on the scanned seed (tests/data/scans/qingyunpu-2023-monitoring.scan.pdf): s/page, ≥/≤ signs
 and numbers kept, characters right, against the born-digital PDF's text of the same pages.
 
     OMP_THREAD_LIMIT=1 python benchmarks/ocr_engines.py [PAGE ...]    # default: 3 prose + 6 table pages
@@ -71,7 +71,7 @@ def kept(want: list[str], got: list[str]) -> int:
 
 def main(pages: list[int]) -> None:
     ocr.read_boxes(np.full((64, 64), 255, np.uint8))  # load the model outside the timing
-    with pdfium.PdfDocument(f"{SEED}.scan.pdf") as pdf:
+    with pdfium.PdfDocument(ROOT / "tests" / "data" / "scans" / f"{SEED.name}.scan.pdf") as pdf:
         images = {n: scan.render_page(pdf[n - 1]) for n in pages}
     print(f"pages {pages}")
     for name, engine in (("tesseract chi_sim", tesseract), ("rapidocr", rapidocr), ("rapidocr + scan.py", pipeline)):

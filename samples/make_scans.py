@@ -1,11 +1,11 @@
 """Make a scanned rendition of each sample PDF: what an archive's scanner would give.
 
-    python samples/make_scans.py            # every samples/*.pdf that is not itself a scan
+    python samples/make_scans.py            # every samples/*.pdf
     python samples/make_scans.py NAME ...   # only these (file stem, e.g. qingyunpu-2023-monitoring)
 
 Each page is rasterised at 200 dpi in grayscale (pypdfium2), rotated by a fraction of a degree
 (different per sample, as a sheet lies on the glass), given sensor noise and a few specks, and
-JPEG-compressed (quality 70); the pages are written to `samples/<name>.scan.pdf` as images only,
+JPEG-compressed (quality 70); the pages are written to `tests/data/scans/<name>.scan.pdf` as images only,
 no text layer. The noise is seeded by the sample name, so re-running gives the same bytes.
 """
 from __future__ import annotations
@@ -20,6 +20,8 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 HERE = Path(__file__).resolve().parent
+# beside the tests, not in samples/: OCR takes minutes, and the quick-start ingest of samples/ must not
+SCANS = HERE.parent / "tests" / "data" / "scans"
 DPI = 200
 JPEG_QUALITY = 70
 # degrees, counter-clockwise; chosen per sample so the deskew is tested both ways
@@ -53,7 +55,7 @@ def make_scan(pdf_path: Path) -> Path:
         scan_page(page, angle, rng).save(buffer, format="JPEG", quality=JPEG_QUALITY)
         pages.append(Image.open(io.BytesIO(buffer.getvalue())))
     pdf.close()
-    out = pdf_path.with_name(f"{name}.scan.pdf")
+    out = SCANS / f"{name}.scan.pdf"
     # Pillow stores JPEG pages as they are (DCTDecode); fixed dates keep the bytes reproducible
     pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI,
                   title=name, creationDate="D:20240101000000Z", modDate="D:20240101000000Z")
@@ -61,7 +63,7 @@ def make_scan(pdf_path: Path) -> Path:
 
 
 def main(names: list[str]) -> None:
-    sources = sorted(p for p in HERE.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
+    sources = sorted(HERE.glob("*.pdf"))
     for source in sources:
         if not names or source.stem in names:
             out = make_scan(source)

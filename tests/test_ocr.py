@@ -1,5 +1,5 @@
 """Scanned PDFs: which pages need OCR, deskew, ruling lines → cell grid, signs, and the scanned
-samples (samples/*.scan.pdf, made by samples/make_scans.py) against the born-digital expected rows.
+samples (tests/data/scans/*.scan.pdf, made by samples/make_scans.py) against the born-digital expected rows.
 
 The scanned-sample tests OCR whole documents (≈2–6 s a page on one core) and need the `ocr`
 extra; they are skipped when it is not installed. The seed's 18 pages run only with
@@ -21,6 +21,7 @@ from extract.scan import needs_ocr, page_ranges, repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
+SCANS = ROOT / "tests" / "data" / "scans"
 EXPECTED = SAMPLES / "expected"
 SEED = "qingyunpu-2023-monitoring"
 
@@ -157,7 +158,7 @@ def scanned(name: str, pages: tuple[int, ...] | None = None) -> Document:
     """The scanned sample extracted, or only some of its pages (copied into a temporary PDF)."""
     from extract import extract
 
-    source = SAMPLES / f"{name}.scan.pdf"
+    source = SCANS / f"{name}.scan.pdf"
     if pages is None:
         return extract(source)
     import tempfile
