@@ -14,7 +14,8 @@ class ExtractError(Exception):
 
 
 def raised_inside(error: BaseException, packages: tuple[str, ...]) -> bool:
-    """True when the innermost frame of the error's traceback is in one of the packages.
+    """True when the innermost frame of the error's traceback is in one of the packages (or
+    single-file modules, such as the standard library's `zipfile`).
 
     A parser library failing on a file means the file is broken; a failure in our own code is a bug
     and must not be reported as bad input.
@@ -23,4 +24,5 @@ def raised_inside(error: BaseException, packages: tuple[str, ...]) -> bool:
     if not frames:
         return False
     filename = frames[-1].filename.replace("\\", "/")
-    return any(f"/{package}/" in filename for package in packages)
+    return any(f"/{package}/" in filename or filename.endswith(f"/{package}.py")
+               for package in packages)
