@@ -10,41 +10,23 @@ stitched to its first part.
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import regex
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-from extract.borderless import borderless_tables
 from extract.errors import ExtractError, raised_inside
-from extract.lines import TextLine, chars_to_lines
-from extract.model import Block, Cell, Document, Paragraph, Table
+from extract.lines import TextLine
+from extract.model import Block, Document, Paragraph, Table
+from extract.page import PageContent, PageTable, compose_page, find_table_cells, grid_of
 from extract.pdf_objects import PageObjects, page_objects
 from extract.text import as_heading, clean_text, is_contents_line
 
 _PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
 _MARGIN_SHARE = 0.09  # top and bottom share of the page where running headers and footers live
-_SNAP = 1.5  # points: ruling-line coordinates closer than this are one grid line
-
-
-@dataclass(frozen=True)
-class PageTable:
-    table: Table
-    xs: tuple[float, ...]  # column boundaries
-    top: float
-    bottom: float
-    page: int
-
-
-@dataclass(frozen=True)
-class PageContent:
-    number: int
-    height: float
-    items: tuple[TextLine | PageTable, ...]  # top to bottom
+_SAME_COLUMN = 3.0  # points: column boundaries of a table's parts on two pages this close are the same
 
 
 def read_pdf(path: Path) -> Document:
@@ -78,97 +60,8 @@ def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:
 
 def read_page(page: pdfium.PdfPage, number: int, objects: PageObjects | None = None) -> PageContent:
     objects = objects or page_objects(page)
-    grids = [_grid_of(cells) for cells in find_table_cells(objects.edges)]
-    table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
-    free_chars = []
-    for char in objects.chars:
-        placed = _place_char(char, grids)
-        if placed is None:
-            free_chars.append(char)
-        else:
-            table_chars[placed[0]][placed[1]].append(char)
-    items: list[TextLine | PageTable] = [
-        _page_table(grid, chars, number) for grid, chars in zip(grids, table_chars)
-    ]
-    lines = chars_to_lines(free_chars, number)
-    for table, used in borderless_tables(lines):
-        items.append(PageTable(table=table, xs=(), top=min(l.top for l in used), bottom=max(l.bottom for l in used), page=number))
-        lines = [line for line in lines if line not in used]
-    items += lines
-    items.sort(key=lambda item: item.top)
-    return PageContent(number=number, height=objects.height, items=tuple(items))
-
-
-def find_table_cells(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """Cell boxes of each ruled table, by pdfplumber's lines strategy (edges → intersections → cells)."""
-    if not edges:
-        return []
-    merged = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
-    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
-    return [table for table in cells_to_tables(cells) if len(table) > 1]
-
-
-@dataclass(frozen=True)
-class _Grid:
-    xs: tuple[float, ...]
-    ys: tuple[float, ...]
-    boxes: tuple[tuple[float, float, float, float], ...]
-    slots: tuple[tuple[int, ...], ...]  # slots[row][col] → index of the box covering that grid slot
-
-
-def _snap(values) -> list[float]:
-    snapped: list[float] = []
-    for value in sorted(values):
-        if not snapped or value - snapped[-1] > _SNAP:
-            snapped.append(value)
-    return snapped
-
-
-def _index(lines: list[float], value: float) -> int:
-    i = bisect_left(lines, value - _SNAP)
-    return i
-
-
-def _grid_of(boxes) -> _Grid:
-    """Column and row boundaries from the cell boxes, and which box covers each grid slot."""
-    xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
-    ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
-    slots = [[-1] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-    for i, (x0, top, x1, bottom) in enumerate(boxes):
-        for r in range(_index(ys, top), _index(ys, bottom)):
-            for c in range(_index(xs, x0), _index(xs, x1)):
-                slots[r][c] = i
-    return _Grid(tuple(xs), tuple(ys), tuple(tuple(b) for b in boxes), tuple(tuple(s) for s in slots))
-
-
-def _place_char(char, grids) -> tuple[int, int] | None:
-    """(table, box) the char's centre falls in, or None for text outside every table."""
-    cx = (char["x0"] + char["x1"]) / 2
-    cy = (char["top"] + char["bottom"]) / 2
-    for t, grid in enumerate(grids):
-        if grid.xs[0] <= cx <= grid.xs[-1] and grid.ys[0] <= cy <= grid.ys[-1]:
-            col = min(max(bisect_right(grid.xs, cx) - 1, 0), len(grid.xs) - 2)
-            row = min(max(bisect_right(grid.ys, cy) - 1, 0), len(grid.ys) - 2)
-            box = grid.slots[row][col]
-            return (t, box) if box >= 0 else None
-    return None
-
-
-def _page_table(grid: _Grid, chars_per_box: list[list[dict]], page: int) -> PageTable:
-    cells = []
-    for i, (x0, top, x1, bottom) in enumerate(grid.boxes):
-        row, col = _index(list(grid.ys), top), _index(list(grid.xs), x0)
-        text = clean_text("".join(line.text for line in chars_to_lines(chars_per_box[i], page)))
-        cells.append(Cell(
-            row=row, col=col, text=text,
-            rowspan=_index(list(grid.ys), bottom) - row, colspan=_index(list(grid.xs), x1) - col,
-        ))
-    n_rows = len(grid.ys) - 1
-    table = Table(
-        cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
-        n_rows=n_rows, n_cols=len(grid.xs) - 1, page=page, row_pages=(page,) * n_rows,
-    )
-    return PageTable(table=table, xs=grid.xs, top=grid.ys[0], bottom=grid.ys[-1], page=page)
+    grids = [grid_of(cells) for cells in find_table_cells(objects.edges)]
+    return compose_page(number, objects.height, objects.chars, grids)
 
 
 # ---- the whole document -----------------------------------------------------------------------
@@ -285,7 +178,7 @@ def _continues(first: PageTable, second: PageTable) -> bool:
     """The second table carries on the first: next page, and its column boundaries are among the first's."""
     if second.page != first.page + 1 or not (first.xs and second.xs):
         return False
-    return all(any(abs(x - y) <= 2 * _SNAP for y in first.xs) for x in second.xs)
+    return all(any(abs(x - y) <= _SAME_COLUMN for y in first.xs) for x in second.xs)
 
 
 def stitch(table: Table, first: PageTable, second: PageTable) -> Table:

@@ -24,7 +24,8 @@ import pypdfium2.raw as pdfium_c
 import regex
 
 from extract import ocr
-from extract.lines import TextLine, chars_to_lines
+from extract.lines import TextLine
+from extract.page import PageContent, compose_page, find_table_cells, grid_of
 from extract.pdf_objects import PageObjects
 
 DPI = 200
@@ -147,10 +148,8 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
 
 
 def table_grids(gray: np.ndarray) -> list:
-    """The cell grid (`extract.pdf._Grid`, in points) of each ruled table on a level page image."""
-    from extract.pdf import _grid_of, find_table_cells
-
-    return [_grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
+    """The cell grid (`extract.page.Grid`, in points) of each ruled table on a level page image."""
+    return [grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
 
 
 # ---- OCR boxes → chars --------------------------------------------------------------------------
@@ -242,45 +241,15 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
 
 # ---- one page -----------------------------------------------------------------------------------
 
-def read_scanned_page(page: pdfium.PdfPage, number: int):
+def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     """The page's OCRed content, as `read_page` gives it for a page with a text layer."""
-    from extract.borderless import borderless_tables
-    from extract.pdf import PageContent, PageTable, _index, _page_table, _place_char
-
-    width, height = page.get_size()
+    _, height = page.get_size()
     gray = render_page(page)
     gray = deskew(gray, estimate_skew(gray))
     grids = table_grids(gray)
-    boxes = ocr.read_boxes(gray)
-    boxes = [check_sign(gray, box) if _in_any(box, grids) else box for box in boxes]
-    table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
-    free_chars = []
-    for box in boxes:
-        for char in box_chars(box):
-            placed = _place_char(char, grids)
-            if placed is None:
-                free_chars.append(char)
-            else:
-                table_chars[placed[0]][placed[1]].append(char)
-    items: list[TextLine | PageTable] = []
-    for grid, chars in zip(grids, table_chars):
-        page_table = _page_table(grid, chars, number)
-        confidence = {}
-        for i, (x0, top, _x1, _bottom) in enumerate(grid.boxes):
-            if chars[i]:
-                key = (_index(list(grid.ys), top), _index(list(grid.xs), x0))
-                confidence[key] = min(c["confidence"] for c in chars[i])
-        cells = tuple(replace(c, confidence=confidence.get((c.row, c.col))) for c in page_table.table.cells)
-        table = replace(page_table.table, cells=cells, quality={"ocr": True})
-        items.append(replace(page_table, table=table))
-    lines = _snap_line_starts(chars_to_lines(free_chars, number))
-    for table, used in borderless_tables(lines):
-        items.append(PageTable(table=table, xs=(), top=min(l.top for l in used),
-                               bottom=max(l.bottom for l in used), page=number))
-        lines = [line for line in lines if line not in used]
-    items += lines
-    items.sort(key=lambda item: item.top)
-    return PageContent(number=number, height=float(height), items=tuple(items))
+    boxes = [check_sign(gray, box) if _in_any(box, grids) else box for box in ocr.read_boxes(gray)]
+    chars = [char for box in boxes for char in box_chars(box)]
+    return compose_page(number, float(height), chars, grids, adjust_lines=_snap_line_starts)
 
 
 def _read_pages_of(path: str, numbers: list[int]) -> dict:
