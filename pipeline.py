@@ -413,11 +413,21 @@ def status_lines(status: dict, db: str) -> list[str]:
 # --- command line ----------------------------------------------------------------------------
 
 def cmd_ingest(args) -> int:
+    if args.executor == "local" and (args.scheduler or args.ship_bytes):
+        print("error: --scheduler and --ship-bytes need --executor dask", file=sys.stderr)
+        return 2
     paths = find_inputs(args.paths)
-    tally = ingest(args.db, paths, args.workers, args.timeout or None, args.force)
+    if args.executor == "local" and args.out_parquet is None:
+        tally = ingest(args.db, paths, args.workers, args.timeout or None, args.force)
+    else:  # a Dask cluster and/or a Parquet dataset: executors/
+        import executors
+        tally = executors.ingest(paths, db=args.db, out_parquet=args.out_parquet,
+                                 executor=args.executor, scheduler=args.scheduler,
+                                 ship_bytes=args.ship_bytes, workers=args.workers,
+                                 timeout=args.timeout or None, force=args.force)
     if not paths:
         print(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
-    print("\n".join(summary_lines(tally, args.db)))
+    print("\n".join(summary_lines(tally, args.out_parquet or args.db)))
     return 0
 
 
@@ -487,6 +497,17 @@ def parser() -> argparse.ArgumentParser:
                                  "the files are read in this process)")
     ingest_cmd.add_argument("--force", action="store_true",
                             help="read files again even when their path and bytes were ingested before")
+    ingest_cmd.add_argument("--executor", choices=("local", "dask"), default="local",
+                            help="where documents are read: local worker processes, or Dask tasks "
+                                 "on the cluster of --scheduler (a local one of --workers processes "
+                                 "without it); see README 'Running on a cluster'")
+    ingest_cmd.add_argument("--scheduler", metavar="URL",
+                            help="Dask scheduler address, e.g. tcp://HOST:8786 (with --executor dask)")
+    ingest_cmd.add_argument("--ship-bytes", action="store_true",
+                            help="send each file's bytes to the Dask workers (no shared filesystem)")
+    ingest_cmd.add_argument("--out-parquet", metavar="DIR",
+                            help="write a Parquet dataset partitioned by fiscal_year into DIR "
+                                 "instead of the database")
     ingest_cmd.set_defaults(run=cmd_ingest)
 
     export_cmd = commands.add_parser(
