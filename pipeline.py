@@ -556,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
     except (load.store.StoreError, duckdb.Error, OSError) as err:
         print(f"error: {_one_line(err)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: every file reported done is stored; run the same command again to "
+              "go on", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

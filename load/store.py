@@ -168,7 +168,10 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
             _insert(con, table, rows)
         con.commit()
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.TransactionException:
+            pass  # no transaction left to undo (the error came with the commit): keep the first error
         raise
 
 
