@@ -5,13 +5,16 @@
 The sample reports with a text layer (three PDFs, three DOCX files) are copied N times (default
 10) into a temporary folder, each copy with bytes of its own so that every copy is a report, and
 the folder is ingested into a fresh database per worker count, R times (default 3), the fastest
-run counting (the machine may be busy with other work). Pages are PDF pages.
+run counting (the machine may be busy with other work). Pages are PDF pages; "cpu s" is the
+processor time of the run, all processes together (its workers and the writer), which other work
+on the machine changes less than the elapsed time.
 """
 from __future__ import annotations
 
 import argparse
 import io
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -39,12 +42,19 @@ def copy_samples(folder: Path, copies: int) -> list[str]:
     return pipeline.find_inputs([str(folder)])
 
 
-def measure(paths: list[str], workers: int, folder: Path, run: int) -> pipeline.Tally:
+def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[pipeline.Tally, float]:
+    """The run's tally and its processor seconds (this process and its worker processes)."""
     db = folder / f"bench-{workers}-{run}.duckdb"
+    before = _cpu_seconds()
     tally = pipeline.ingest(str(db), paths, workers, timeout=pipeline.DEFAULT_TIMEOUT,
                             stream=io.StringIO())
     assert tally.loaded == len(paths), f"{tally.failed} files failed: {tally.failed_by_code}"
-    return tally
+    return tally, _cpu_seconds() - before
+
+
+def _cpu_seconds() -> float:
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def main() -> None:
@@ -60,15 +70,15 @@ def main() -> None:
         print(f"{len(paths)} files ({args.copies} copies of the 6 text samples), "
               f"{pipeline._default_workers()} cores")
         print(f"{'workers':>7}  {'seconds':>7}  {'files/s':>7}  {'pages/s':>7}  speed-up  "
-              "load average (1 min) before")
+              f"{'cpu s':>5}  load average (1 min) before")
         first = None
         for workers in args.workers:
             load = os.getloadavg()[0]
-            tally = min((measure(paths, workers, folder, run) for run in range(args.repeat)),
-                        key=lambda t: t.seconds)
+            tally, cpu = min((measure(paths, workers, folder, run) for run in range(args.repeat)),
+                             key=lambda measured: measured[0].seconds)
             first = first or tally.seconds
             print(f"{workers:>7}  {tally.seconds:>7.1f}  {tally.files_per_second:>7.2f}  "
-                  f"{tally.pages_per_second:>7.1f}  {first / tally.seconds:>7.2f}x  {load:>5.2f}")
+                  f"{tally.pages_per_second:>7.1f}  {first / tally.seconds:>7.2f}x  {cpu:>5.1f}  {load:>5.2f}")
 
 
 if __name__ == "__main__":
