@@ -202,3 +202,24 @@ def test_parquet_rerun_skips_unchanged_files(tmp_path):
     assert (first.loaded, again.skipped) == (2, 2)
     assert parquet.read(out, "reports").num_rows == 2
     assert not Path("unused.duckdb").exists()
+
+
+@slow
+def test_command_line_on_a_running_scheduler(client, tmp_path, capsys):
+    db = tmp_path / "db.duckdb"
+    address = client.scheduler.address
+    argv = ["ingest", *SAMPLES[:2], "--db", str(db), "--executor", "dask", "--scheduler", address]
+    assert pipeline.main(argv) == 0
+    assert "2 loaded, 0 failed" in capsys.readouterr().out
+    assert pipeline.main(argv + ["--ship-bytes"]) == 0  # unchanged: nothing sent
+    assert "0 loaded, 0 failed, 2 skipped" in capsys.readouterr().out
+    out = tmp_path / "dataset"
+    assert pipeline.main(["ingest", SAMPLES[0], "--out-parquet", str(out), "--workers", "1"]) == 0
+    assert f"ingested into {out}" in capsys.readouterr().out
+    assert parquet.read(out, "reports").num_rows == 1
+
+
+def test_scheduler_and_ship_bytes_need_the_dask_executor(tmp_path, capsys):
+    for option in (["--scheduler", "tcp://localhost:8786"], ["--ship-bytes"]):
+        assert pipeline.main(["ingest", SAMPLES[0], "--db", str(tmp_path / "db"), *option]) == 2
+        assert "need --executor dask" in capsys.readouterr().err
