@@ -350,8 +350,9 @@ def _state(processed: Processed) -> str:
 
 def summary_lines(tally: Tally, db: str) -> list[str]:
     files = f"{tally.done} file" + "s" * (tally.done != 1)
+    hint = "; --force reads them again" if tally.skipped else ""
     lines = [f"{files} ingested into {db}: {tally.loaded} loaded, {tally.failed} failed, "
-             f"{tally.skipped} skipped (unchanged since they were ingested; --force reads them again)"]
+             f"{tally.skipped} skipped (unchanged since ingested{hint})"]
     read = tally.loaded + tally.failed
     if read:
         lines.append(f"read {read} files ({tally.pages} PDF pages) in {tally.seconds:.1f} s: "
