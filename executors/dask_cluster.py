@@ -15,6 +15,7 @@ per-document `--timeout` of the local pool (a Dask task cannot be stopped from o
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
@@ -175,10 +176,9 @@ def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: boo
         mtime = datetime.fromtimestamp(os.stat(given).st_mtime)
     except OSError:
         return pipeline.process_file(given)  # the client's own problems row (file_not_found …)
-    if skip_sha256 is not None:  # the client has the bytes anyway: no task for an unchanged file
-        probe = pipeline.process_file(given, skip_sha256)
-        if probe.skipped:
-            return probe
+    if skip_sha256 is not None and hashlib.sha256(data).hexdigest() == skip_sha256:
+        file, _ = pipeline.file_row(given)  # the client has the bytes: no task for an unchanged file
+        return Processed(Records(file.source_file, given, file.report_id), file, skipped=True)
     # Bytes go inline with the task (not scattered): if the worker dies, the scheduler still
     # holds them and can run the task elsewhere.
     return client.submit(run_bytes, given, data, mtime, retries=retries, pure=False)

@@ -91,7 +91,7 @@ def test_shipped_bytes_give_the_same_rows(client, tmp_path, monkeypatch):
 
 
 @slow
-def test_unreadable_and_unchanged_files_on_dask(client, tmp_path):
+def test_unreadable_and_unchanged_files_on_dask(client, tmp_path, monkeypatch):
     missing = str(tmp_path / "gone.pdf")
     db = tmp_path / "db.duckdb"
     first = ingest_with(client, [SAMPLES[0], missing], db)
@@ -103,6 +103,10 @@ def test_unreadable_and_unchanged_files_on_dask(client, tmp_path):
     for ship_bytes in (False, True):
         again = ingest_with(client, [SAMPLES[0]], db, unchanged=unchanged, ship_bytes=ship_bytes)
         assert again.skipped == 1
+    # a changed file is read on a worker, never on the client
+    monkeypatch.setattr(dask_cluster.pipeline, "process_file", None)
+    changed = ingest_with(client, [SAMPLES[0]], db, unchanged={SAMPLES[0]: "0" * 64}, ship_bytes=True)
+    assert (changed.loaded, changed.skipped) == (1, 0)
 
 
 def _crash_on_docx(given: str, opened: str, skip_sha256=None):
