@@ -44,7 +44,7 @@ def copy_samples(folder: Path, copies: int) -> list[str]:
 
 def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[pipeline.Tally, float]:
     """The run's tally and its processor seconds (this process and its worker processes)."""
-    db = folder / f"bench-{workers}-{run}.duckdb"
+    db = Path(tempfile.mkdtemp(dir=folder)) / f"bench-{workers}-{run}.duckdb"
     before = _cpu_seconds()
     tally = pipeline.ingest(str(db), paths, workers, timeout=pipeline.DEFAULT_TIMEOUT,
                             stream=io.StringIO())
