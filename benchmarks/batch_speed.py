@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import batch  # noqa: E402
 import pipeline  # noqa: E402
 
 
@@ -39,15 +40,15 @@ def copy_samples(folder: Path, copies: int) -> list[str]:
                 shutil.copyfile(sample, target)
                 with zipfile.ZipFile(target, "a") as archive:
                     archive.comment = f"copy {n}".encode()
-    return pipeline.find_inputs([str(folder)])
+    return batch.find_inputs([str(folder)])
 
 
-def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[pipeline.Tally, float]:
+def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[batch.Tally, float]:
     """The run's tally and its processor seconds (this process and its worker processes)."""
     db = Path(tempfile.mkdtemp(dir=folder)) / f"bench-{workers}-{run}.duckdb"
     before = _cpu_seconds()
-    tally = pipeline.ingest(str(db), paths, workers, timeout=pipeline.DEFAULT_TIMEOUT,
-                            stream=io.StringIO())
+    tally = batch.ingest(paths, db=str(db), workers=workers, timeout=pipeline.DEFAULT_TIMEOUT,
+                         stream=io.StringIO())
     assert tally.loaded == len(paths), f"{tally.failed} files failed: {tally.failed_by_code}"
     return tally, _cpu_seconds() - before
 

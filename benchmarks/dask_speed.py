@@ -22,8 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from distributed import Client, LocalCluster  # noqa: E402
 
-import executors  # noqa: E402
-import pipeline  # noqa: E402
+import batch  # noqa: E402
 from executors.dask_cluster import process_with_dask  # noqa: E402
 
 WORKERS = 2
@@ -42,7 +41,7 @@ def copies(folder: Path, n: int) -> list[str]:
 
 
 def on_dask(client: Client, paths: list[str], db: Path, **options) -> int:
-    sink = executors.DuckDBSink(str(db))
+    sink = batch.DuckDBSink(str(db))
     try:
         done = sum(not sink.write(p).failed for p in process_with_dask(paths, client=client, **options))
     finally:
@@ -57,8 +56,8 @@ def main(n: int) -> None:
         lines = []
 
         start = time.perf_counter()
-        tally = pipeline.ingest(str(folder / "local.duckdb"), paths, WORKERS, timeout=None,
-                                stream=io.StringIO())
+        tally = batch.ingest(paths, db=str(folder / "local.duckdb"), workers=WORKERS, timeout=None,
+                             stream=io.StringIO())
         assert tally.loaded == len(paths)
         lines.append(("local process pool, 2 workers", time.perf_counter() - start))
 

@@ -1,9 +1,9 @@
 """Run the per-document stages as Dask tasks on a Dask distributed cluster.
 
-`process_with_dask(paths, ...)` has the contract of `pipeline.process_all`: it yields one
+`process_with_dask(paths, ...)` has the contract of `batch.process_all`: it yields one
 `Processed` per input path, in completion order, and a document's failure never raises — it is a
 `problems` row. Each document is one task (`run_document`, or `run_bytes` with `ship_bytes`) that
-calls the same `pipeline.process_file` as a local run, so a cluster gives the same rows. Results
+calls the same `batch.process_file` as a local run, so a cluster gives the same rows. Results
 come back to the client as plain frozen dataclasses; the caller writes them (one writer).
 
 What Dask retries: a task whose worker dies (killed, out of memory, machine lost) is rescheduled
@@ -28,7 +28,7 @@ from typing import Iterator
 
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 
-import pipeline
+import batch
 from facts.records import Problem, Records
 from load.store import FileRow
 
@@ -47,7 +47,7 @@ _ONE_AT_A_TIME = threading.Lock()
 def run_document(given: str, opened: str, skip_sha256: str | None = None) -> Processed:
     """The task for a file on a filesystem the worker sees: `opened` is the absolute path."""
     with _ONE_AT_A_TIME:
-        return as_given(pipeline.process_file(opened, skip_sha256), opened, given)
+        return as_given(batch.process_file(opened, skip_sha256), opened, given)
 
 
 def run_bytes(given: str, data: bytes, mtime: datetime | None) -> Processed:
@@ -56,7 +56,7 @@ def run_bytes(given: str, data: bytes, mtime: datetime | None) -> Processed:
         opened = os.path.join(folder, Path(given).name)
         with open(opened, "wb") as f:
             f.write(data)
-        return as_given(pipeline.process_file(opened), opened, given, mtime)
+        return as_given(batch.process_file(opened), opened, given, mtime)
 
 
 def as_given(processed: Processed, opened: str, given: str, mtime: datetime | None = None) -> Processed:
@@ -75,7 +75,7 @@ def as_given(processed: Processed, opened: str, given: str, mtime: datetime | No
 
 # --- the client side ------------------------------------------------------------------------
 
-Processed = pipeline.Processed
+Processed = batch.Processed
 
 
 def process_with_dask(paths: list[str], scheduler: str | None = None, *, ship_bytes: bool = False,
@@ -175,9 +175,9 @@ def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: boo
         data = Path(given).read_bytes()
         mtime = datetime.fromtimestamp(os.stat(given).st_mtime)
     except OSError:
-        return pipeline.process_file(given)  # the client's own problems row (file_not_found …)
+        return batch.process_file(given)  # the client's own problems row (file_not_found …)
     if skip_sha256 is not None and hashlib.sha256(data).hexdigest() == skip_sha256:
-        file, _ = pipeline.file_row(given)  # the client has the bytes: no task for an unchanged file
+        file, _ = batch.file_row(given)  # the client has the bytes: no task for an unchanged file
         return Processed(Records(file.source_file, given, file.report_id), file, skipped=True)
     # Bytes go inline with the task (not scattered): if the worker dies, the scheduler still
     # holds them and can run the task elsewhere.
@@ -199,7 +199,7 @@ def _outcome(future, given: str) -> Processed:
 
 
 def _lost(given: str, code: str, message: str) -> Processed:
-    file, unreadable = pipeline.file_row(given)
+    file, unreadable = batch.file_row(given)
     if unreadable is not None:  # the client may not see the file: keep the worker's story
         file = FileRow(given, Path(given).name, None, None)
     problem = Problem(source_file=file.source_file, severity="error", code=code, message=message,

@@ -55,7 +55,7 @@ class ParquetSink:
         return {r["source_path"]: r["sha256"] for r in rows if r["sha256"] is not None}
 
     def write(self, processed):
-        """Buffer one document's rows (a `pipeline.Processed`); written every `batch` documents."""
+        """Buffer one document's rows (a `batch.Processed`); written every `batch` documents."""
         records = processed.records
         year = records.report.fiscal_year if records.report is not None else None
         for table, rows in record_tables(records).items():

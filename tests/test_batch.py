@@ -22,6 +22,7 @@ import pytest
 import extract
 import pipeline
 import workers
+from batch import Progress, Tally, process_file
 from extract import legacy
 from load import store
 
@@ -265,14 +266,14 @@ def test_a_hanging_document_times_out_and_the_batch_goes_on(tmp_path, monkeypatc
             time.sleep(600)
         return real_extract(path)
 
-    monkeypatch.setattr(pipeline.extract, "extract", hang_on_slow)
+    monkeypatch.setattr(extract, "extract", hang_on_slow)
     folder = tmp_path / "in"
     folder.mkdir()
     seed = SAMPLES / "xindu-2024-monitoring.docx"
     for n, name in enumerate(["a.docx", "slow.docx", "b.docx", "c.docx"]):
         distinct_copy(seed, folder / name, n)
     db = tmp_path / "r.duckdb"
-    pipeline.process_file(str(seed))  # the forked workers start with the language pipeline built
+    process_file(str(seed))  # the forked workers start with the language pipeline built
     started = time.monotonic()
     assert pipeline.main(["ingest", str(folder), "--db", str(db), "--workers", "2",
                           "--timeout", "6"]) == 0
@@ -327,8 +328,8 @@ def test_legacy_file_without_libreoffice_says_to_install_it(tmp_path, monkeypatc
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_legacy_doc_reads_like_its_docx(batch):
     seed = SAMPLES / "xindu-2024-monitoring.docx"  # the source of the batch's legacy files
-    converted = pipeline.process_file(str(batch[0] / "bad inputs" / "legacy.doc")).records
-    original = pipeline.process_file(str(seed)).records
+    converted = process_file(str(batch[0] / "bad inputs" / "legacy.doc")).records
+    original = process_file(str(seed)).records
     assert converted.report.source_format == "doc"
     assert len(converted.indicators) == len(original.indicators) > 0
     assert converted.report.budget_yuan == original.report.budget_yuan
@@ -340,11 +341,11 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_shows_pages_per_second_and_failures():
-    tally = pipeline.Tally(total=2)
+    tally = Tally(total=2)
     terminal = _Terminal()
-    loaded = pipeline.process_file(str(SAMPLES / "xindu-2024-monitoring.pdf"))
-    failed = pipeline.process_file(str(SAMPLES / "no-such-file.pdf"))
-    with pipeline.Progress(tally, terminal) as progress:
+    loaded = process_file(str(SAMPLES / "xindu-2024-monitoring.pdf"))
+    failed = process_file(str(SAMPLES / "no-such-file.pdf"))
+    with Progress(tally, terminal) as progress:
         for processed in (loaded, failed):
             tally.add(processed)
             progress.update(processed)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import checks
-import pipeline
+import batch
 from checks.funding import behind_schedule, missing_field, rate_agrees, rate_mismatch, time_progress
 from checks.prose import name_key, table_prose_mismatch
 from checks.rules import DEFAULT_RULES, RULES_ENV, RulesError, ThresholdRule, configured_rules, load_rules
@@ -318,7 +318,7 @@ SAMPLE_SPECS = _expectations(VARIANTS / "samples.json")
 
 @lru_cache(maxsize=None)
 def check_warnings(path: str) -> tuple:
-    result = pipeline.process_file(path).records
+    result = batch.process_file(path).records
     assert result.report is not None, result.problems
     return tuple(p for p in result.problems if p.stage == "check")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import batch
 import pipeline
 from extract import ExtractError
 from extract.model import Document
@@ -44,8 +45,8 @@ def fake_stages(monkeypatch):
             raise ZeroDivisionError("division by zero")
         return seed_records(report_id, source_path)
 
-    monkeypatch.setattr(pipeline.extract, "extract", fake_extract)
-    monkeypatch.setattr(pipeline.facts, "build", fake_build)
+    monkeypatch.setattr(batch.extract, "extract", fake_extract)
+    monkeypatch.setattr(batch.facts, "build", fake_build)
 
 
 def make_inputs(folder: Path, **files: str) -> Path:
@@ -72,18 +73,18 @@ def test_every_command_has_help(command, capsys):
 def test_find_inputs_recursive_sorted_case_insensitive(tmp_path):
     make_inputs(tmp_path, **{"b.PDF": "", "a.docx": "", "notes.txt": "", "sub__c.Pdf": "",
                              "sub__d.doc": "", "sub__e.WPS": "", "sub__f.xls": ""})
-    found = pipeline.find_inputs([str(tmp_path), str(tmp_path / "a.docx")])
+    found = batch.find_inputs([str(tmp_path), str(tmp_path / "a.docx")])
     assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == [
         "a.docx", "b.PDF", "sub/c.Pdf", "sub/d.doc", "sub/e.WPS"]
 
 
 def test_find_inputs_keeps_explicit_files_and_missing_paths(tmp_path):
-    assert pipeline.find_inputs(["x/missing.pdf", "notes.txt"]) == ["x/missing.pdf", "notes.txt"]
+    assert batch.find_inputs(["x/missing.pdf", "notes.txt"]) == ["x/missing.pdf", "notes.txt"]
 
 
 def test_process_file_report_id_is_sha256_prefix(tmp_path, fake_stages):
     path = make_inputs(tmp_path, **{"a.pdf": "report"}) / "a.pdf"
-    processed = pipeline.process_file(str(path))
+    processed = batch.process_file(str(path))
     digest = hashlib.sha256(b"report").hexdigest()
     assert processed.records.report_id == digest[:16]
     assert (processed.file.sha256, processed.file.size, processed.file.status) == (digest, 6, "loaded")
@@ -91,7 +92,7 @@ def test_process_file_report_id_is_sha256_prefix(tmp_path, fake_stages):
 
 def test_process_file_extract_error_keeps_report_id(tmp_path, fake_stages):
     path = make_inputs(tmp_path, **{"a.pdf": "extract-error"}) / "a.pdf"
-    records = pipeline.process_file(str(path)).records
+    records = batch.process_file(str(path)).records
     assert records.report is None and records.report_id is not None
     [problem] = records.problems
     assert (problem.severity, problem.code, problem.stage, problem.message) == (
@@ -105,12 +106,12 @@ def test_process_file_extract_error_keeps_report_id(tmp_path, fake_stages):
 ])
 def test_process_file_stage_failure_becomes_a_problem(tmp_path, fake_stages, text, stage, message):
     path = make_inputs(tmp_path, **{"a.pdf": text}) / "a.pdf"
-    [problem] = pipeline.process_file(str(path)).records.problems
+    [problem] = batch.process_file(str(path)).records.problems
     assert (problem.code, problem.stage, problem.message) == ("stage_failed", stage, message)
 
 
 def test_process_file_missing_file(tmp_path):
-    processed = pipeline.process_file(str(tmp_path / "gone.pdf"))
+    processed = batch.process_file(str(tmp_path / "gone.pdf"))
     assert processed.records.report_id is None
     assert [p.code for p in processed.records.problems] == ["file_not_found"]
     assert processed.file.status == "failed"
@@ -162,7 +163,7 @@ def test_a_dying_worker_still_leaves_a_row_per_file(tmp_path, fake_stages, monke
     def die(path):
         os._exit(1)
 
-    monkeypatch.setattr(pipeline.extract, "extract", die)
+    monkeypatch.setattr(batch.extract, "extract", die)
     inputs = make_inputs(tmp_path / "in", **{f"r{i}.pdf": f"report {i}" for i in range(3)})
     db = tmp_path / "r.duckdb"
     assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "2"]) == 0

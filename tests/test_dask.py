@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("distributed")
 from distributed import Client, LocalCluster  # noqa: E402
 
-import executors  # noqa: E402
+import batch  # noqa: E402
 import pipeline  # noqa: E402
 from executors import dask_cluster  # noqa: E402
 from load import parquet, store  # noqa: E402
@@ -54,9 +54,9 @@ def dataset(db: Path) -> dict[str, list[tuple]]:
         return {t: table_rows(con, t) for t in store.DATASET_TABLES}
 
 
-def ingest_with(client, paths, db: Path, **options) -> pipeline.Tally:
-    tally = pipeline.Tally(total=len(paths))
-    sink = executors.DuckDBSink(str(db))
+def ingest_with(client, paths, db: Path, **options) -> batch.Tally:
+    tally = batch.Tally(total=len(paths))
+    sink = batch.DuckDBSink(str(db))
     try:
         for processed in dask_cluster.process_with_dask(paths, client=client, **options):
             tally.add(sink.write(processed))
@@ -68,7 +68,7 @@ def ingest_with(client, paths, db: Path, **options) -> pipeline.Tally:
 @slow
 def test_dask_gives_the_rows_of_a_local_run(client, tmp_path):
     local = tmp_path / "local.duckdb"
-    pipeline.ingest(str(local), SAMPLES, workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(SAMPLES, db=str(local), workers=1, timeout=None, stream=io.StringIO())
     on_dask = tmp_path / "dask.duckdb"
     tally = ingest_with(client, SAMPLES, on_dask, chunk=3)  # refilled as tasks finish
     assert (tally.loaded, tally.failed) == (len(SAMPLES), 0)
@@ -80,7 +80,7 @@ def test_dask_gives_the_rows_of_a_local_run(client, tmp_path):
 @slow
 def test_shipped_bytes_give_the_same_rows(client, tmp_path, monkeypatch):
     local = tmp_path / "local.duckdb"
-    pipeline.ingest(str(local), SAMPLES[:2], workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(SAMPLES[:2], db=str(local), workers=1, timeout=None, stream=io.StringIO())
     shipped = tmp_path / "shipped.duckdb"
     ingest_with(client, SAMPLES[:2], shipped, ship_bytes=True)
     assert dataset(shipped) == dataset(local)
@@ -104,7 +104,7 @@ def test_unreadable_and_unchanged_files_on_dask(client, tmp_path, monkeypatch):
         again = ingest_with(client, [SAMPLES[0]], db, unchanged=unchanged, ship_bytes=ship_bytes)
         assert again.skipped == 1
     # a changed file is read on a worker, never on the client
-    monkeypatch.setattr(dask_cluster.pipeline, "process_file", None)
+    monkeypatch.setattr(dask_cluster.batch, "process_file", None)
     changed = ingest_with(client, [SAMPLES[0]], db, unchanged={SAMPLES[0]: "0" * 64}, ship_bytes=True)
     assert (changed.loaded, changed.skipped) == (1, 0)
 
@@ -142,8 +142,8 @@ def test_killing_a_worker_mid_batch_loses_no_document(client, tmp_path):
             copy.write_bytes(Path(sample).read_bytes())
             copies.append(str(copy))
     db = tmp_path / "db.duckdb"
-    tally = pipeline.Tally(total=len(copies))
-    sink = executors.DuckDBSink(str(db))
+    tally = batch.Tally(total=len(copies))
+    sink = batch.DuckDBSink(str(db))
     killed = []
     try:
         for processed in dask_cluster.process_with_dask(copies, client=client, chunk=8):
@@ -174,7 +174,7 @@ def test_parquet_dataset_holds_the_rows_of_the_store(client, tmp_path):
         sink.write(processed)
     sink.close()
     db = tmp_path / "db.duckdb"
-    pipeline.ingest(str(db), paths, workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(paths, db=str(db), workers=1, timeout=None, stream=io.StringIO())
     expected = dataset(db)
     con = duckdb.connect()
     for table in store.DATASET_TABLES:
@@ -199,10 +199,10 @@ def test_parquet_dataset_holds_the_rows_of_the_store(client, tmp_path):
 
 def test_parquet_rerun_skips_unchanged_files(tmp_path):
     out = tmp_path / "dataset"
-    first = executors.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
-                             executor="local", workers=1, stream=io.StringIO())
-    again = executors.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
-                             executor="local", workers=1, stream=io.StringIO())
+    first = batch.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
+                         executor="local", workers=1, stream=io.StringIO())
+    again = batch.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
+                         executor="local", workers=1, stream=io.StringIO())
     assert (first.loaded, again.skipped) == (2, 2)
     assert parquet.read(out, "reports").num_rows == 2
     assert not Path("unused.duckdb").exists()
