@@ -60,7 +60,7 @@ def _counts(counter: Counter) -> str:
 def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
     header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
               "indicators", "figures")
-    rows = [header] + loaded_rows
+    rows = [header] + sorted(loaded_rows)  # by file name: workers finish in any order
     widths = [max(load.export.display_width(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
