@@ -175,10 +175,10 @@ def project_period(document: Document, year: int | None) -> tuple[date, date] | 
     texts += [m.group(0) for m in regex.finditer(r"(?:起止日期|实施期限|实施周期|项目周期)[为是：:]?[^。；]{4,40}", document.text())]
     for text in texts:
         days = [d for _, _, d in find_dates(text, year) if d.precision in ("day", "period")]
+        if days and days[0].precision == "period":  # a stated range is the period; what follows is not its end
+            return days[0].start, days[0].end
         if len(days) >= 2:
             return days[0].start, days[1].end
-        if days and days[0].precision == "period":
-            return days[0].start, days[0].end
     return None
 
 

@@ -1,0 +1,29 @@
+"""Rules of the `reports` row (`facts.report`) on small hand-made documents, one case per rule."""
+from __future__ import annotations
+
+from datetime import date
+
+from extract.model import Document, Heading, Paragraph
+from facts import report
+
+
+def H(text: str, level: int = 2) -> Heading:
+    return Heading(text=text, level=level, numbering="", page=None)
+
+
+def P(text: str) -> Paragraph:
+    return Paragraph(text=text, page=None)
+
+
+def document(*blocks) -> Document:
+    return Document(source_format="pdf", blocks=tuple(blocks), pages=None)
+
+
+def test_a_period_found_first_is_the_project_period_as_is():
+    doc = document(P("项目起止日期为2023年1月1日至2023年12月31日，截至2023年10月31日已完成大部分工作。"))
+    assert report.project_period(doc, 2023) == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_two_single_days_make_the_project_period():
+    doc = document(H("（二）项目起止日期"), P("2023年1月1日起，至2023年12月31日止。"))
+    assert report.project_period(doc, 2023) == (date(2023, 1, 1), date(2023, 12, 31))
