@@ -183,15 +183,17 @@ def project_period(document: Document, year: int | None) -> tuple[date, date] | 
 
 
 def cutoff_date(paragraphs: list[Paragraph], year: int | None) -> date | None:
-    """The monitoring node: a date right after 监控时间节点 / 截至 / 截止; the most stated one wins."""
+    """The monitoring node: a date right after 监控时间节点 / 截至 / 截止; the most stated one wins.
+
+    A month (截至2023年10月底) stands for its last day."""
     votes: Counter[date] = Counter()
     for paragraph in paragraphs:
         for cue in _CUTOFF_CUES.finditer(paragraph.text):
             window = paragraph.text[cue.end():cue.end() + 24]
             dates = find_dates(window, year)
-            if dates and dates[0][0] <= 3 and dates[0][2].precision == "day":
+            if dates and dates[0][0] <= 3 and dates[0][2].precision in ("day", "month"):
                 strong = 3 if "节点" in cue.group(0) else 1
-                votes[dates[0][2].start] += strong
+                votes[dates[0][2].end] += strong
     return votes.most_common(1)[0][0] if votes else None
 
 

@@ -27,3 +27,13 @@ def test_a_period_found_first_is_the_project_period_as_is():
 def test_two_single_days_make_the_project_period():
     doc = document(H("（二）项目起止日期"), P("2023年1月1日起，至2023年12月31日止。"))
     assert report.project_period(doc, 2023) == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_a_cutoff_at_month_precision_is_the_months_end():
+    assert report.cutoff_date([P("截至2023年10月底，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
+    assert report.cutoff_date([P("截至2023年10月，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
+    assert report.cutoff_date([P("截止到2024年6月末，资金执行率为30%。")], 2024) == date(2024, 6, 30)
+
+
+def test_a_cutoff_at_day_precision_is_that_day():
+    assert report.cutoff_date([P("截至2023年10月31日，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
