@@ -24,7 +24,7 @@ _AGENCY = regex.compile(
 _AGENCY_LABEL = regex.compile(r"(?:项目实施单位|实施单位|项目单位|预算单位|单位名称|主管部门)[：:]\s*(\S+?)[。；;，,\s]*$")
 _ASSESSOR = regex.compile(r"^\p{Han}[\p{Han}（）()]{3,40}(?:有限公司|有限责任公司|事务所|研究院|咨询中心|评估中心)$")
 _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
-_CUTOFF_CUES = regex.compile(r"监控时间节点|跟踪节点|监控节点|截至|截止|截止到|截至到")
+_CUTOFF_CUES = regex.compile(r"监控时间节点|跟踪节点|监控节点|截[至止][到至]?")
 _CLAUSE_END = "。；;！？!?"
 
 

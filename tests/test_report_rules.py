@@ -37,3 +37,8 @@ def test_a_cutoff_at_month_precision_is_the_months_end():
 
 def test_a_cutoff_at_day_precision_is_that_day():
     assert report.cutoff_date([P("截至2023年10月31日，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
+
+
+def test_a_cutoff_cue_takes_the_whole_word():
+    for word in ("截至", "截止", "截止到", "截至到", "截止至", "监控时间节点", "跟踪节点"):
+        assert report._CUTOFF_CUES.search(word).group(0) == word
