@@ -27,15 +27,18 @@ from normalize import Value, parse_value
 # ---------------------------------------------------------------------------------------------
 # Column roles. Ordered: the first rule whose pattern occurs in the header text wins, so the
 # specific ones come first (`实际完成的绩效目标值` is actual, `本阶段应完成的绩效目标值` is the
-# stage target, though both also read as a 目标值).
+# stage target, though both also read as a 目标值). A `截至6月底…` header says only when: it is
+# the stage target if it says 应完成, else the actual (`截至6月底完成值`).
 ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern))
     for role, pattern in (
         ("level1", r"一级(指标|目标)"),
         ("level2", r"二级(指标|目标)"),
         ("level3", r"三级(指标|目标)"),
-        ("stage_target", r"本阶段|阶段性?目标|跟踪目标|应完成|^截[至止]"),
-        ("actual", r"实际|完成值|完成情况"),
+        ("stage_target", r"本阶段|阶段性?目标|跟踪目标|应完成"),
+        # a forecast (全年预计完成情况) is no actual: its own role, read into no column
+        ("forecast", r"预计"),
+        ("actual", r"实际|完成值|完成情况|执行情况"),
         ("adjustment", r"调整类型|调整方式|调整情况"),
         ("tracked", r"是否跟踪"),
         ("explanation", r"指标解释|指标说明"),

@@ -363,6 +363,21 @@ def test_values_are_parsed_with_the_indicator_as_hint():
     assert persons.actual_raw is None and persons.actual_value is None
 
 
+
+def test_period_actuals_and_forecasts_get_their_own_roles():
+    # a 截至… column is a stage target only when it says 应完成; 执行情况 is an actual;
+    # a forecast (预计) is no actual and is not read
+    assert column_roles([["年度目标值", "截至6月30日应完成值", "截至6月底完成值", "1-6月执行情况",
+                          "全年预计完成情况", "预计完成值"]]) == (
+        "target", "stage_target", "actual", "actual", "forecast", "forecast")
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "1-6月执行情况", "全年预计完成情况"],
+        ["产出指标", "数量指标", "开展送温暖人数", "≥200人", "120人", "210人"],
+    ])
+    rows, problems = rows_of(table)
+    assert problems == []
+    assert [(r.target_raw, r.actual_raw, r.actual_value) for r in rows] == [("≥200人", "120人", Decimal("120"))]
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
