@@ -9,6 +9,7 @@ from decimal import Decimal
 import regex
 
 from extract.model import Document, Heading, Paragraph, Table
+from facts.nlp import kind_of_unit, metric_before
 from facts.records import ReportRow
 from normalize import find_dates, find_quantities, parse_date
 
@@ -28,21 +29,18 @@ _CUTOFF_CUES = regex.compile(r"监控时间节点|跟踪节点|监控节点|截[
 _CLAUSE_END = "。；;！？!?"
 
 
-@dataclass(frozen=True)
-class _Metric:
-    name: str
-    cue: regex.Pattern
-    unit: str
-
-
-# The funding metrics: a cue word, then the first amount of the right unit later in the same clause.
-_METRICS = (
-    _Metric("budget_yuan", regex.compile(r"预算安排|安排预算|年初预算|全年预算|预算资金为|预算总额|预算金额|预算数"), "元"),
-    _Metric("received_yuan", regex.compile(r"到位资金|资金到位|预算资金到位|实际到位|已到位|到位金额"), "元"),
-    _Metric("spent_yuan", regex.compile(r"实际支出|共支出|累计支出|已支出|支出金额|实际使用"), "元"),
-    _Metric("execution_rate_pct", regex.compile(r"执行率"), "%"),
-    _Metric("arrival_rate_pct", regex.compile(r"到位率"), "%"),
-)
+# The funding columns are the figures `facts.nlp.METRIC_CUES` labels with these metrics: one
+# keyword table for the report row and the figures.
+_FUNDING_BY_METRIC = {
+    "预算": "budget_yuan",
+    "到位资金": "received_yuan",
+    "实际支出": "spent_yuan",
+    "资金执行率": "execution_rate_pct",
+    "到位率": "arrival_rate_pct",
+}
+# A figure after one of these is what the metric is compared with (执行率低于全省平均60%), not its value.
+_COMPARISON = regex.compile(r"低于|高于|超过|超出|不足|少于|多于|相比|对比")
+_CLAUSE_START = regex.compile(r"[，,。；;：:！!？?]")
 
 
 def report_row(document: Document, *, report_id: str, source_file: str, source_path: str) -> ReportRow:
@@ -199,24 +197,37 @@ def cutoff_date(paragraphs: list[Paragraph], year: int | None) -> date | None:
 
 def funding(paragraphs: list[Paragraph]) -> dict[str, Decimal | None]:
     """Budget, funds in place, spending and the two rates, each from the first clause that states it."""
-    found: dict[str, Decimal | None] = {m.name: None for m in _METRICS}
+    found: dict[str, Decimal | None] = dict.fromkeys(_FUNDING_BY_METRIC.values())
     for paragraph in paragraphs:
-        quantities = find_quantities(paragraph.text)
-        for metric in _METRICS:
-            if found[metric.name] is None:
-                found[metric.name] = _value_after_cue(paragraph.text, quantities, metric)
+        for name, value in _funding_figures(paragraph.text):
+            if found[name] is None:
+                found[name] = value
     if found["received_yuan"] is None and found["budget_yuan"] is not None and _all_in_place(paragraphs):
         found["received_yuan"] = found["budget_yuan"]
     return found
 
 
-def _value_after_cue(text: str, quantities, metric: _Metric) -> Decimal | None:
-    for cue in metric.cue.finditer(text):
-        clause_end = min((i for i in (text.find(ch, cue.end()) for ch in _CLAUSE_END) if i >= 0), default=len(text))
-        for start, _, value in quantities:
-            if cue.end() <= start < clause_end and value.unit == metric.unit and value.value is not None:
-                return value.value
-    return None
+def _funding_figures(text: str):
+    """(column, value) for each amount or rate whose clause names a funding metric right before it.
+
+    As `facts.nlp.MetricLabeller` does: the cue must follow the previous figure, so a cue names
+    only the first figure after it."""
+    figures = sorted(
+        [(start, end, value) for start, end, value in find_quantities(text)]
+        + [(start, end, None) for start, end, _ in find_dates(text)],
+        key=lambda figure: figure[0],
+    )
+    previous_end = 0
+    for start, end, value in figures:
+        kind = kind_of_unit(value.unit) if value is not None else None
+        metric = metric_before(text, start, kind, previous_end) if kind else None
+        previous_end = max(previous_end, end)
+        if metric not in _FUNDING_BY_METRIC or value.value is None or value.unit not in ("元", "%"):
+            continue
+        clause_start = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
+        if _COMPARISON.search(text, clause_start, start):
+            continue
+        yield _FUNDING_BY_METRIC[metric], value.value
 
 
 def _all_in_place(paragraphs: list[Paragraph]) -> bool:

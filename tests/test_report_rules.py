@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from extract.model import Document, Heading, Paragraph
 from facts import report
@@ -42,3 +43,31 @@ def test_a_cutoff_at_day_precision_is_that_day():
 def test_a_cutoff_cue_takes_the_whole_word():
     for word in ("截至", "截止", "截止到", "截至到", "截止至", "监控时间节点", "跟踪节点"):
         assert report._CUTOFF_CUES.search(word).group(0) == word
+
+
+def test_a_rate_compared_with_another_metric_is_not_the_execution_rate():
+    got = report.funding([P("截至10月底，本项目资金执行率低于序时进度83.33%。")])
+    assert got["execution_rate_pct"] is None
+
+
+def test_a_rate_compared_with_an_unnamed_target_is_not_the_execution_rate():
+    got = report.funding([P("本项目资金执行率低于全省平均水平60%。")])
+    assert got["execution_rate_pct"] is None
+
+
+def test_a_value_belongs_to_its_own_clause():
+    got = report.funding([P("资金执行率偏低，主要原因是采购延迟，已支付合同款30%。")])
+    assert got["execution_rate_pct"] is None
+
+
+def test_budget_cues_total_budget_budget_is_and_budget_funds():
+    for text in ("项目总预算100万元。", "项目预算为100万元。", "本年度预算资金100万元，均为财政拨款。"):
+        assert report.funding([P(text)])["budget_yuan"] == Decimal("1000000"), text
+
+
+def test_each_funding_figure_from_its_own_cue():
+    got = report.funding([P("项目预算安排490万元，实际到位400万元，到位率为81.63%，实际支出134.5万元，资金执行率为27.45%。")])
+    assert got == {
+        "budget_yuan": Decimal("4900000"), "received_yuan": Decimal("4000000"), "spent_yuan": Decimal("1345000"),
+        "execution_rate_pct": Decimal("27.45"), "arrival_rate_pct": Decimal("81.63"),
+    }
