@@ -156,7 +156,8 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
     """Replace everything stored for this document by `records`, in one transaction.
 
     Rows of `records.report_id` are deleted first (and, for every path, the problems of earlier
-    runs that could not read it), so re-ingesting the same bytes never duplicates a row.
+    runs that could not read it, and the rows of the report it held before its bytes changed),
+    so re-ingesting a path never duplicates a row.
     """
     tables = record_tables(records)
     if file is not None:
@@ -231,7 +232,19 @@ def _delete(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | No
     con.execute("DELETE FROM problems WHERE report_id IS NULL AND source_path = ?",
                 [records.source_path])
     if file is not None:
+        _delete_previous_report(con, file.source_path)
         con.execute("DELETE FROM files WHERE source_path = ?", [file.source_path])
+
+
+def _delete_previous_report(con: duckdb.DuckDBPyConnection, source_path: str) -> None:
+    """Rows of the report this path held before its bytes changed, unless another path holds it."""
+    previous = con.execute(
+        "SELECT report_id FROM files WHERE source_path = ? AND report_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM files other WHERE other.report_id = files.report_id "
+        "AND other.source_path <> files.source_path)", [source_path]).fetchone()
+    if previous is not None:
+        for table in DATASET_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE report_id = ?", [previous[0]])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:

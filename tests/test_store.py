@@ -216,3 +216,23 @@ def test_status_counts(con):
     status = store.status(con)
     assert status["counts"]["indicators"] == 2
     assert status["problems"] == [("warning", "rate_mismatch", 1)]
+
+
+def _file(path: str, report_id: str) -> store.FileRow:
+    return store.FileRow(path, path.rsplit("/", 1)[-1], report_id, report_id * 4, 10)
+
+
+def test_changed_bytes_at_a_path_drop_the_old_reports_rows(con):
+    old, new = SEED_ID, "fedcba9876543210"
+    store.write(con, seed_records(old, "in/a.pdf"), _file("in/a.pdf", old))
+    store.write(con, seed_records(new, "in/a.pdf"), _file("in/a.pdf", new))
+    assert [count(con, t, old) for t in store.DATASET_TABLES] == [0, 0, 0, 0]
+    assert [count(con, t) for t in (*store.DATASET_TABLES, "files")] == [1, 2, 2, 1, 1]
+
+
+def test_changed_bytes_keep_the_old_report_while_another_path_has_it(con):
+    old, new = SEED_ID, "fedcba9876543210"
+    store.write(con, seed_records(old, "in/a.pdf"), _file("in/a.pdf", old))
+    store.write(con, seed_records(old, "in/copy/a.pdf"), _file("in/copy/a.pdf", old))
+    store.write(con, seed_records(new, "in/a.pdf"), _file("in/a.pdf", new))
+    assert count(con, "reports", old) == 1 and count(con, "reports", new) == 1
