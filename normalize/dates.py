@@ -96,6 +96,8 @@ def match_to_date(match: regex.Match, raw: str, year: int | None) -> ParsedDate 
             ad = g["bare"]
     if bd is not None and bm is None:
         bm = am
+    if (ad is not None or bd is not None) and am is None and bm is None:
+        return None  # 3-5日: days of no month
     ay = ay or by or year
     by = by or ay
     if ay is None:

@@ -53,6 +53,7 @@ NOT_DATES = [
     ("1-10月", None), ("10月27日", None), ("2023年2月30日", None), ("2023年13月", None),
     ("2023年12月31日至2023年1月1日", None), ("---", None), ("", None), ("490万元", 2023),
     ("≥95%", 2023), ("〔2019〕59号", None), ("丰富", None), ("1345.12", None), ("12", 2023),
+    ("3-5日", 2023), ("3日至5日", 2023), ("3至5号", 2023),  # days with no month anywhere
 ]
 
 
@@ -93,6 +94,11 @@ def test_find_dates_without_year_keeps_only_dated():
 ])
 def test_find_dates_skips_non_dates(text):
     assert find_dates(text, year=2023) == []
+
+
+def test_day_range_without_a_month_is_not_a_date():
+    assert find_dates("培训3-5日", year=2023) == []
+    assert [p.start for _, _, p in find_dates("7月培训3-5日", year=2023)] == [d(2023, 7, 1)]
 
 
 def test_report_date_in_chinese_numerals():
