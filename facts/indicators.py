@@ -52,6 +52,10 @@ ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # Header cells that belong to a header row but give no column role (a merged `绩效指标` over the
 # three level columns).
 HEADER_FILLER = re.compile(r"^(绩效指标|指标|绩效目标|指标名称|指标内容)$")
+# A cell opening with a level-1 column name: the table is an indicator table, read or not.
+LEVEL1_CELL = re.compile(r"一级(指标|目标)")
+# The level-3 column's header in tables that name level-1/level-2 but print no `三级…` header.
+LEVEL3_ALIAS = re.compile(r"^(指标名称|指标内容|具体指标|三级指标名称)$")
 
 LEVEL_ROLES = ("level1", "level2", "level3")
 VALUE_ROLES = ("target", "stage_target", "actual", "adjustment", "tracked", "weight", "score")
@@ -147,9 +151,18 @@ def header_role(text: str) -> str | None:
     return None
 
 
+def with_level3_alias(roles: list[str | None], texts: list[list[str]]) -> list[str | None]:
+    """`roles` with the first column headed `指标名称` (or the like, `texts` = its header texts)
+    made the level-3 one, when the header names level-1 or level-2 but no level-3 column."""
+    if "level3" in roles or not {"level1", "level2"} & set(roles):
+        return roles
+    alias = next((c for c, column in enumerate(texts) if any(LEVEL3_ALIAS.match(squash(t)) for t in column)), None)
+    return roles if alias is None else [*roles[:alias], "level3", *roles[alias + 1:]]
+
+
 def names_levels(row: list[str]) -> bool:
     """A row that names at least two of the three level columns, one of them the level-3."""
-    roles = {header_role(cell) for cell in row}
+    roles = set(with_level3_alias([header_role(cell) for cell in row], [[cell] for cell in row]))
     return "level3" in roles and bool(roles & {"level1", "level2"})
 
 
@@ -183,14 +196,11 @@ def header_rows(grid: list[list[str]], level_row: int) -> range:
 def column_roles(header: list[list[str]]) -> tuple[str | None, ...]:
     """Role of each column, read from the lowest header row that names it (the most specific)."""
     n_cols = max((len(row) for row in header), default=0)
-    roles: list[str | None] = []
-    for c in range(n_cols):
-        texts = [row[c] for row in reversed(header) if c < len(row) and squash(row[c])]
-        role = next((r for r in map(header_role, texts) if r), None)
-        if role is None and texts:
-            role = "other"  # a named column we do not read (序号, 备注 …)
-        roles.append(role)
-    return tuple(roles)
+    texts = [[row[c] for row in reversed(header) if c < len(row) and squash(row[c])] for c in range(n_cols)]
+    roles = [next((r for r in map(header_role, column) if r), None) for column in texts]
+    roles = with_level3_alias(roles, texts)
+    # a named column we do not read (序号, 备注 …)
+    return tuple("other" if role is None and column else role for role, column in zip(roles, texts))
 
 
 @dataclass(frozen=True)
@@ -559,6 +569,11 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             numbering = Numbering(header, caption.number if caption else table_order,
                                   caption.title if caption else None, 0, ("", ""))
         else:
+            if any(LEVEL1_CELL.match(squash(cell)) for row in block.grid() for cell in row):
+                problems.append(warning(
+                    "table_unparsed",
+                    f"表{caption.number if caption else table_order}{page_note(block.page)}未能读出指标："
+                    "有一级指标列，但找不到同时列出一级/二级与三级指标的表头行", report_id))
             previous = None
             continue
 

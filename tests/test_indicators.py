@@ -378,6 +378,29 @@ def test_period_actuals_and_forecasts_get_their_own_roles():
     assert problems == []
     assert [(r.target_raw, r.actual_raw, r.actual_value) for r in rows] == [("≥200人", "120人", Decimal("120"))]
 
+
+@pytest.mark.parametrize("name_header", ["指标名称", "指标内容", "具体指标", "三级指标名称"])
+def test_level3_column_headed_by_a_plain_name(name_header):
+    table = make_table([
+        ["一级指标", "二级指标", name_header, "指标值", "实际完成值"],
+        ["产出指标", "数量指标", "开展送温暖人数", "≥200人", "210人"],
+        ["", "质量指标", "活动举办成功率", "=100%", "100%"],
+    ])
+    rows, problems = rows_of(table)
+    assert problems == []
+    assert [(r.level2, r.indicator, r.target_raw, r.actual_raw) for r in rows] == [
+        ("数量指标", "开展送温暖人数", "≥200人", "210人"), ("质量指标", "活动举办成功率", "=100%", "100%")]
+
+
+def test_table_naming_level1_without_a_readable_header_is_reported():
+    table = make_table([
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "≥200人"],
+    ], page=7)
+    rows, problems = rows_of(Paragraph("表 2 绩效指标表"), table)
+    assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
+    assert "第7页" in problems[0].message
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
