@@ -16,10 +16,13 @@ import cn2an
 # Full-width ASCII (FF01–FF5E) and the ideographic space, mapped one character to one
 # character so that spans found in the translated text are spans of the original.
 _FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-# In running prose the full-width comma is punctuation (5次，100人), except between full-width
-# digits, where it separates thousands (１，０００元).
+# In running prose a comma is punctuation (5次，100人; OCR often prints 5次,100人), except between
+# digits, where it separates thousands: full-width before exactly three digits (１，０００元),
+# half-width inside a whole digit group (1,200人, 4,900,000.00元). Half-width punctuation commas
+# become full-width so that no number is read across them.
 _FULL_TO_HALF_PROSE = {k: v for k, v in _FULL_TO_HALF.items() if k != ord("，")}
 _FULL_WIDTH_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+_DIGIT_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)")
 
 CN_DIGITS = "〇零一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 CN_UNITS = "十拾百佰千仟万萬亿億"
@@ -39,10 +42,26 @@ _EXACT = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.InvalidOperati
 
 
 def to_halfwidth(text: str, *, prose: bool = False) -> str:
-    """Full-width digits, signs and letters → ASCII, same length as the input."""
+    """Full-width digits, signs and letters → ASCII, same length as the input.
+
+    With `prose`, commas are read as running text has them: only a thousands separator
+    becomes (or stays) `,`; every other comma is `，`.
+    """
     if prose:
-        return _FULL_WIDTH_THOUSANDS.sub(",", text).translate(_FULL_TO_HALF_PROSE)
+        return _punctuation_commas(_FULL_WIDTH_THOUSANDS.sub(",", text).translate(_FULL_TO_HALF_PROSE))
     return text.translate(_FULL_TO_HALF)
+
+
+def _punctuation_commas(text: str) -> str:
+    """Every half-width comma outside a digit group (1,200) → the full-width comma."""
+    if "," not in text:
+        return text
+    pieces, last = [], 0
+    for group in _DIGIT_GROUPS.finditer(text):
+        pieces += [text[last:group.start()].replace(",", "，"), group.group()]
+        last = group.end()
+    pieces.append(text[last:].replace(",", "，"))
+    return "".join(pieces)
 
 
 def plain_decimal(number: Decimal) -> Decimal:
