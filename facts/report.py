@@ -18,9 +18,13 @@ _REPORT_TYPES = (  # first match wins: 自评 before 评价, since 绩效自评 
     ("monitoring", regex.compile(r"运行监控|绩效监控|监控报告|跟踪")),
     ("evaluation", regex.compile(r"评价")),
 )
+# An agency: one or more place names (省/市/区/县…), then a name ending in an organisation word —
+# longest words first, so 总工会 wins over 工会 and 委员会 over 委. 年 never belongs to a name
+# (`2023年南昌县教育局`).
+_NAME_CHAR = r"(?:(?!年)\p{Han})"
 _AGENCY = regex.compile(
-    r"(?:\p{Han}{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|镇|乡|街道))*?\p{Han}{0,10}?"
-    r"(?:总工会|工会联合会|工会委员会)"
+    rf"(?:{_NAME_CHAR}{{1,8}}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|镇|乡|街道))+?{_NAME_CHAR}{{0,12}}?"
+    r"(?:工会委员会|工会联合会|总工会|工会|委员会|办公室|办事处|联合会|协会|中心|局|委|院|馆|站|所|厅|部)"
 )
 _AGENCY_LABEL = regex.compile(r"(?:项目实施单位|实施单位|项目单位|预算单位|单位名称|主管部门)[：:]\s*(\S+?)[。；;，,\s]*$")
 _ASSESSOR = regex.compile(r"^\p{Han}[\p{Han}（）()]{3,40}(?:有限公司|有限责任公司|事务所|研究院|咨询中心|评估中心)$")

@@ -71,3 +71,21 @@ def test_each_funding_figure_from_its_own_cue():
         "budget_yuan": Decimal("4900000"), "received_yuan": Decimal("4000000"), "spent_yuan": Decimal("1345000"),
         "execution_rate_pct": Decimal("27.45"), "arrival_rate_pct": Decimal("81.63"),
     }
+
+
+def test_agency_of_any_kind_from_the_title():
+    cases = {
+        "2023年南昌县教育局学生资助项目绩效自评报告": "南昌县教育局",
+        "南昌市人力资源和社会保障局2023年度就业补助资金项目绩效自评报告": "南昌市人力资源和社会保障局",
+        "2023年青云谱区卫生健康委员会公共卫生服务项目绩效监控报告": "青云谱区卫生健康委员会",
+        "2023年青云谱区总工会工会经费项目1-10月份绩效运行监控报告": "青云谱区总工会",
+        "宜昌市西陵区总工会2022年度职工帮扶及服务阵地建设经费项目绩效自评报告": "宜昌市西陵区总工会",
+    }
+    for title, expected in cases.items():
+        assert report.agency(document(P(title)), title) == expected, title
+
+
+def test_project_name_from_the_title_drops_the_agency_only():
+    assert report.project_name(document(), "2023年南昌县教育局学生资助项目绩效自评报告") == "2023年学生资助项目"
+    title = "2023年农村饮水安全工程站点建设项目绩效自评报告"
+    assert report.project_name(document(), title) == "2023年农村饮水安全工程站点建设项目"
