@@ -5,7 +5,8 @@
 One file: `process_file(path) -> Processed` never raises; whatever fails becomes a `problems`
 row. Many files: `process_all` runs it in this process or in local worker processes (each file
 stopped at a deadline), `executors.dask_cluster.process_with_dask` as Dask tasks. Where the rows
-go: `DuckDBSink` (the store, one transaction per file) or `load.parquet.ParquetSink`. `ingest`
+go: `DuckDBSink` (the store, one transaction per file) or `load.parquet.ParquetSink`, each
+document through `write_one` (a document the sink refuses becomes a `load` problem). `ingest`
 combines an executor with a sink, skips files ingested before unless `force`, and keeps a
 `Tally` with `Progress` on stderr.
 """
@@ -192,23 +193,21 @@ def _in_workers(tasks, workers: int, timeout: float | None, before_fork) -> Iter
 
 # --- where the rows go -----------------------------------------------------------------------
 
-def store_one(con: duckdb.DuckDBPyConnection, processed: Processed) -> Processed:
-    """Write one file's rows; if that fails, write its problems plus a `load` problem instead."""
+def write_one(sink, processed: Processed) -> Processed:
+    """Write one file's rows to `sink`; if that fails, write its problems plus a `load` problem
+    instead, so that one bad value fails its document only."""
     try:
-        load.store.write(con, processed.records, processed.file)
-        return processed
+        return sink.write(processed)
     except Exception as err:  # recorded as a `load` problem; if even that fails, the run stops
         records = processed.records
         problem = _stage_failed(records.source_file, "load", err, records.report_id)
         failed = Records(records.source_file, records.source_path, records.report_id,
                          problems=records.problems + (problem,))
-        fallback = Processed(failed, replace(processed.file, status="failed"))
-        load.store.write(con, fallback.records, fallback.file)
-        return fallback
+        return sink.write(Processed(failed, replace(processed.file, status="failed")))
 
 
 class DuckDBSink:
-    """The store as the only writer: each document in its own transaction (`store_one`)."""
+    """The store as the only writer: each document in its own transaction."""
 
     def __init__(self, db: str):
         self.db = db
@@ -223,7 +222,8 @@ class DuckDBSink:
         return self.con
 
     def write(self, processed: Processed) -> Processed:
-        return store_one(self.connection(), processed)
+        load.store.write(self.connection(), processed.records, processed.file)
+        return processed
 
     def before_fork(self) -> None:
         """A forked worker must not inherit DuckDB's threads: close, reopen when next needed."""
@@ -264,7 +264,7 @@ def ingest(paths: list[str], *, db: str, out_parquet: str | None = None, executo
             with Progress(tally, stream) as progress:
                 for processed in results:
                     if not processed.skipped:
-                        processed = sink.write(processed)
+                        processed = write_one(sink, processed)
                     tally.add(processed)
                     progress.update(processed)
         finally:

@@ -58,9 +58,11 @@ class ParquetSink:
         """Buffer one document's rows (a `batch.Processed`); written every `batch` documents."""
         records = processed.records
         year = records.report.fiscal_year if records.report is not None else None
-        for table, rows in record_tables(records).items():
-            self._tables[table].append(_with_partition(rows, year))
-        self._tables["files"].append(to_arrow("files", [processed.file]))
+        # every table built before any is buffered: a document refused here leaves nothing behind
+        tables = {t: _with_partition(rows, year) for t, rows in record_tables(records).items()}
+        tables["files"] = to_arrow("files", [processed.file])
+        for table, rows in tables.items():
+            self._tables[table].append(rows)
         self._documents += 1
         if self._documents >= self.batch:
             self.flush()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -282,3 +283,34 @@ def test_every_command_is_in_the_readme():
     commands = pipeline.parser()._subparsers._group_actions[0].choices
     text = readme.read_text(encoding="utf-8")
     assert [c for c in commands if f"pipeline.py {c}" not in text] == []
+
+
+@pytest.mark.parametrize("sink", ["duckdb", "parquet"])
+def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_stages, monkeypatch,
+                                                               sink, capsys):
+    def build(document, *, report_id, source_file, source_path):
+        records = seed_records(report_id, source_path)
+        if source_file.startswith("huge"):  # 18 digits: more than decimal128(20,4) holds
+            records = dataclasses.replace(records, report=dataclasses.replace(
+                records.report, budget_yuan=1.2e17))
+        return records
+
+    monkeypatch.setattr(batch.facts, "build", build)
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "huge.pdf": "report 2"})
+    out = tmp_path / ("out" if sink == "parquet" else "r.duckdb")
+    option = ["--out-parquet", str(out)] if sink == "parquet" else ["--db", str(out)]
+    assert pipeline.main(["ingest", str(inputs), *option, "--workers", "1"]) == 0
+    if sink == "parquet":
+        from load import parquet
+        problems = [(p["source_file"], p["code"], p["stage"])
+                    for p in parquet.read(out, "problems").to_pylist() if p["severity"] == "error"]
+        files = sorted((f["source_file"], f["status"]) for f in parquet.read(out, "files").to_pylist())
+        reports = parquet.read(out, "reports").num_rows
+    else:
+        problems = rows(out, "SELECT source_file, code, stage FROM problems WHERE severity = 'error'")
+        files = sorted(rows(out, "SELECT source_file, status FROM files"))
+        reports = rows(out, "SELECT count(*) FROM reports")[0][0]
+    assert problems == [("huge.pdf", "stage_failed", "load")]
+    assert files == [("good.pdf", "loaded"), ("huge.pdf", "failed")]
+    assert reports == 1
+    assert "1 loaded, 1 failed" in capsys.readouterr().out
