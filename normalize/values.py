@@ -118,8 +118,11 @@ def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
 
 _CELL = _quantity_pattern(_UNITS | _CELL_ONLY_UNITS, prose=False)
 _PROSE = _quantity_pattern(_UNITS, prose=True)
-# Slogans and place names that look like counts (四个意识 is not four items, 三家店 is a street).
-_NOT_QUANTITIES = re.compile(r"[两三四五]个(?:确立|维护|意识|自信|全面|代表|一)|三家店|一次性")
+# Slogans and place names that look like counts: 四个意识 is not four items, and a Chinese number
+# + 家 before 店/街/村/坊 names a place (三家店街道, 五家村), as place names are never in digits.
+_NOT_QUANTITIES = re.compile(
+    rf"[两三四五]个(?:确立|维护|意识|自信|全面|代表|一)|[{_CN_DIGIT_CHARS}十拾百佰千仟]+家(?=[店街村坊])"
+)
 # A number right after these is a label, an ordinal or part of a longer token:
 # 第一批, 表 1 项目…, 图2, 〔2019〕, A3, 1.5.3
 _LABEL_BEFORE = re.compile(r"(?:[\d.,〔\[A-Za-z" + _CN_DIGIT_CHARS + r"十拾百佰千仟万萬亿億点]|第|表|图|附件|附表|序号|编号)[ \t]*$")
