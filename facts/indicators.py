@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from extract.model import Block, Document, Heading, Paragraph, Table
 from facts.records import IndicatorRow, Problem
-from normalize import Value, parse_value
+from normalize import Value, hint_unit, parse_value
 
 # ---------------------------------------------------------------------------------------------
 # Column roles. Ordered: the first rule whose pattern occurs in the header text wins, so the
@@ -68,7 +68,9 @@ FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
 # Text that is a value, not a name: a sign or a bare number with a unit.
 VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
 CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$", re.S)
-UNIT_LINE = re.compile(r"^[（(]?单位[：:]")
+UNIT_LINE = re.compile(r"^[（(]?单位[：:]([^（()）,，;；]+)")
+# A unit in brackets ending a name or header (NFKC-normalized): `指标值(万元)`, `目标值(单位:人)`.
+BRACKET_UNIT = re.compile(r"\((?:单位:)?([^()]{1,4})\)$")
 # An indicator table's header line that reached the document as prose: the table was not found.
 HEADER_AS_PROSE = re.compile(r"一级(指标|目标)\s*二级(指标|目标)\s*三级(指标|目标)")
 
@@ -211,6 +213,15 @@ class Header:
 
     def has(self, role: str) -> bool:
         return role in self.roles
+
+    def unit(self, role: str) -> str | None:
+        """The unit the header of a `role` column states in brackets (`指标值（万元）`)."""
+        for c in (c for c, r in enumerate(self.roles) if r == role):
+            for row in reversed(self.texts):
+                unit = bracket_unit(row[c]) if c < len(row) else None
+                if unit:
+                    return unit
+        return None
 
 
 def read_header(grid: list[list[str]]) -> Header | None:
@@ -425,11 +436,37 @@ def number(text: str | None) -> Decimal | None:
     return value.value if value else None
 
 
+def bracket_unit(text: str) -> str | None:
+    """The unit a name or header states in brackets at its end (`指标值（万元）` → `万元`)."""
+    match = BRACKET_UNIT.search(unicodedata.normalize("NFKC", squash(text)))
+    return match.group(1) if match and hint_unit(f"({match.group(1)})")[0] else None
+
+
+def value_hint(indicator: str, column_unit: str | None, table_unit: str | None) -> str:
+    """The hint for a bare number under `indicator`: its own bracketed unit first, then the unit
+    in its column's header, then the table's `单位：` line — the latter only where it restates the
+    unit the indicator has anyway (a money line sets 元 vs 万元 for money rows, not for counts)."""
+    if bracket_unit(indicator):
+        return indicator
+    if column_unit:
+        return f"{indicator}({column_unit})"
+    if table_unit and hint_unit(indicator)[0] is not None and hint_unit(indicator)[0] == hint_unit(f"({table_unit})")[0]:
+        return f"{indicator}({table_unit})"
+    return indicator
+
+
 def to_indicator_row(row: RawRow, *, report_id: str, table_no: int, table_title: str | None,
-                     row_no: int, page: int | None) -> IndicatorRow:
+                     row_no: int, page: int | None, column_units: dict[str, str | None] | None = None,
+                     table_unit: str | None = None) -> IndicatorRow:
+    """`column_units`: the unit each value role's header states; `table_unit`: the table's `单位：` line."""
     level1_raw = squash(row.get("level1")) or None
     level2_raw = squash(row.get("level2")) or None
     indicator = squash(row.get("level3"))
+    column_units = column_units or {}
+
+    def hint(role: str) -> str:
+        return value_hint(indicator, column_units.get(role), table_unit)
+
     return IndicatorRow(
         report_id=report_id,
         table_no=table_no,
@@ -440,9 +477,9 @@ def to_indicator_row(row: RawRow, *, report_id: str, table_no: int, table_title:
         level1_raw=level1_raw,
         level2_raw=level2_raw,
         indicator=indicator,
-        **value_fields("target", cell_text(row.get("target")), indicator),
-        **value_fields("stage_target", cell_text(row.get("stage_target")), indicator),
-        **value_fields("actual", cell_text(row.get("actual")), indicator),
+        **value_fields("target", cell_text(row.get("target")), hint("target")),
+        **value_fields("stage_target", cell_text(row.get("stage_target")), hint("stage_target")),
+        **value_fields("actual", cell_text(row.get("actual")), hint("actual")),
         adjustment=adjustment(cell_text(row.get("adjustment"))),
         tracked=tracked(cell_text(row.get("tracked"))),
         explanation=cell_text(row.get("explanation")),
@@ -471,6 +508,13 @@ def parse_caption(block: Block | None) -> Caption | None:
     if not match or len(title) > 60:  # a sentence that happens to start with 表N
         return None
     return Caption(int(match.group(1)), title or None)
+
+
+def table_unit(blocks: tuple[Block, ...], i: int) -> str | None:
+    """The unit of table `i` from a `单位：万元` line just above it."""
+    above = blocks[i - 1] if i > 0 else None
+    match = UNIT_LINE.match(squash(above.text)) if isinstance(above, Paragraph) else None
+    return match.group(1) if match else None
 
 
 def table_caption(blocks: tuple[Block, ...], i: int) -> Caption | None:
@@ -524,6 +568,7 @@ class Numbering:
     title: str | None
     row_no: int  # rows numbered so far
     levels: tuple[str, str]  # level-1/level-2 in force at its last row
+    unit: str | None = None  # its `单位：` line
 
 
 def continued(previous: Numbering | None, table: Table, header: Header | None,
@@ -561,13 +606,14 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
         table_order += 1
         caption = table_caption(document.blocks, i)
         header = read_header(block.grid())
+        unit = table_unit(document.blocks, i)
         start = continued(previous, block, header, caption)
         if start:
             header = header or replace(start.header, rows=range(0, 0))
-            numbering = replace(start, header=header)
+            numbering = replace(start, header=header, unit=unit or start.unit)
         elif header:
             numbering = Numbering(header, caption.number if caption else table_order,
-                                  caption.title if caption else None, 0, ("", ""))
+                                  caption.title if caption else None, 0, ("", ""), unit)
         else:
             if any(LEVEL1_CELL.match(squash(cell)) for row in block.grid() for cell in row):
                 problems.append(warning(
@@ -578,6 +624,7 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             continue
 
         result = read_indicator_table(block, header, numbering.levels)
+        column_units = {role: header.unit(role) for role in CHECKED_ROLES}
         if result.problem:
             problems.append(warning(
                 "table_unparsed",
@@ -587,7 +634,8 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             continue
         for n, row in enumerate(result.rows, start=numbering.row_no + 1):
             out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
-                                        table_title=numbering.title, row_no=n, page=block.row_page(row.row)))
+                                        table_title=numbering.title, row_no=n, page=block.row_page(row.row),
+                                        column_units=column_units, table_unit=numbering.unit))
         problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
         problems.extend(low_confidence_problems(block, header, result.rows, numbering.table_no, report_id))
         last = result.rows[-1] if result.rows else None

@@ -401,6 +401,30 @@ def test_table_naming_level1_without_a_readable_header_is_reported():
     assert rows == [] and [p.code for p in problems] == ["table_unparsed"]
     assert "第7页" in problems[0].message
 
+
+def test_table_unit_line_sets_the_money_unit_of_bare_numbers():
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["成本指标", "经济成本", "资金发放金额", "12000"],
+        ["产出指标", "数量指标", "开展送温暖人数", "200"],  # a count stays a count
+    ])
+    rows, problems = rows_of(Paragraph("表 1 绩效指标表"), Paragraph("（单位：元）"), table)
+    assert problems == []
+    assert [(r.target_value, r.target_unit) for r in rows] == [(Decimal("12000"), "元"), (Decimal("200"), "人")]
+    assert rows[0].table_no == 1 and rows[0].table_title == "绩效指标表"
+
+
+def test_unit_in_the_value_column_header_is_used():
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "指标值（万元）", "实际完成值(人)"],
+        ["成本指标", "经济成本", "项目投入", "12", ""],
+        ["产出指标", "数量指标", "开展活动", "", "35"],
+        ["产出指标", "数量指标", "技能培训（人次）", "", "40"],  # the indicator's own unit wins
+    ])
+    rows, problems = rows_of(table)
+    assert [(r.target_value, r.target_unit) for r in rows][0] == (Decimal("120000"), "元")
+    assert [(r.actual_value, r.actual_unit) for r in rows][1:] == [(Decimal("35"), "人"), (Decimal("40"), "人次")]
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
