@@ -83,7 +83,11 @@ def _leading_blocks(document: Document, limit: int = 12) -> list:
 
 
 def find_title(document: Document) -> str | None:
-    """Consecutive cover lines up to the one ending in 报告 (a title often wraps onto two lines)."""
+    """Consecutive cover lines up to the one ending in 报告 (a title often wraps onto two lines).
+
+    An agency or year line right above belongs to it too (`宜昌市西陵区总工会` / `2022年度…项目` /
+    `绩效自评报告`), as the report names itself that way; dates, assessors, labels, attachment marks
+    and document numbers do not."""
     lines = [b.text for b in _leading_blocks(document)]
     for end, line in enumerate(lines):
         if regex.search(r"报告$|报告书$", line):
@@ -95,7 +99,12 @@ def find_title(document: Document) -> str | None:
 
 
 def _is_cover_meta(line: str) -> bool:
-    return bool(parse_date(line) or _ASSESSOR.match(line) or regex.search(r"[：:。]", line))
+    parsed = parse_date(line)
+    return bool(
+        (parsed and parsed.precision != "year")
+        or _ASSESSOR.match(line)
+        or regex.search(r"[：:。]|〔\d{4}〕|^附件\s*\d*$", line)
+    )
 
 
 def report_type(title: str) -> str:
@@ -106,7 +115,12 @@ def report_type(title: str) -> str:
 
 
 def fiscal_year(title: str | None, document: Document) -> int | None:
-    match = _YEAR.search(title or "")
+    """The year of 年度 in the title (`2024年…对2023年度…评价报告`), else the project's year, else the
+    title's first year, else the year the first pages name most."""
+    of_year = regex.search(r"(20\d{2}|19\d{2})\s*年度", title or "")
+    if of_year:
+        return int(of_year.group(1))
+    match = _YEAR.search(_stated_project_name(document) or "") or _YEAR.search(title or "")
     if match:
         return int(match.group(1))
     years = Counter(int(m.group(1)) for m in _YEAR.finditer(document.text()[:3000]))
@@ -125,13 +139,19 @@ def _section_text(document: Document, heading_words: str) -> str | None:
     return None
 
 
-def project_name(document: Document, title: str | None) -> str | None:
+def _stated_project_name(document: Document) -> str | None:
+    """The name under a 项目名称 heading or after a 项目名称： label."""
     stated = _section_text(document, r"^项目名称$")
     if stated:
         return stated.rstrip("。.；; ")
     labelled = regex.search(r"项目名称[：:]\s*([^，。；\s]+)", document.text())
-    if labelled:
-        return labelled.group(1)
+    return labelled.group(1) if labelled else None
+
+
+def project_name(document: Document, title: str | None) -> str | None:
+    stated = _stated_project_name(document)
+    if stated:
+        return stated
     if title:  # `2023年XX总工会工会经费项目1-10月份绩效运行监控报告` → `2023年工会经费项目`
         match = regex.search(r"^(.*?项目)", title)
         if match:

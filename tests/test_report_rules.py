@@ -4,12 +4,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import regex
+
 from extract.model import Document, Heading, Paragraph
 from facts import report
 
 
 def H(text: str, level: int = 2) -> Heading:
-    return Heading(text=text, level=level, numbering="", page=None)
+    numbering = regex.match(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、]", text)
+    return Heading(text=text, level=level, numbering=numbering.group(0) if numbering else "", page=None)
 
 
 def P(text: str) -> Paragraph:
@@ -89,3 +92,39 @@ def test_project_name_from_the_title_drops_the_agency_only():
     assert report.project_name(document(), "2023年南昌县教育局学生资助项目绩效自评报告") == "2023年学生资助项目"
     title = "2023年农村饮水安全工程站点建设项目绩效自评报告"
     assert report.project_name(document(), title) == "2023年农村饮水安全工程站点建设项目"
+
+
+def cover(*lines: str) -> Document:
+    return document(*(P(line) for line in lines), H("一、项目基本情况", 1))
+
+
+def test_title_takes_the_agency_line_above_the_name_as_the_sample_covers_do():
+    doc = cover("南昌县教育局", "2023年度学生资助项目", "绩效自评报告", "南昌县教育局", "2024年3月20日")
+    assert report.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告"
+
+
+def test_title_stops_at_dates_assessors_labels_and_attachment_marks():
+    for above in ("2023年12月10日", "2023年12月", "江西正效咨询管理有限公司", "评价机构：江西正效咨询管理有限公司",
+                  "附件1", "附件", "青财绩〔2023〕5号"):
+        doc = cover(above, "南昌县教育局2023年度学生资助项目", "绩效自评报告")
+        assert report.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告", above
+
+
+def test_title_keeps_a_year_line_above_the_name():
+    assert report.find_title(cover("2023年度", "学生资助项目绩效自评报告")) == "2023年度学生资助项目绩效自评报告"
+
+
+def test_fiscal_year_prefers_the_year_of_年度():
+    title = "2024年南昌县财政局对2023年度学生资助项目绩效评价报告"
+    assert report.fiscal_year(title, cover(title)) == 2023
+
+
+def test_fiscal_year_else_the_projects_year():
+    title = "2024年南昌县财政局学生资助项目绩效评价报告"
+    doc = document(P(title), H("（一）项目名称"), P("2023年学生资助项目"))
+    assert report.fiscal_year(title, doc) == 2023
+
+
+def test_fiscal_year_else_the_first_year_of_the_title():
+    title = "2023年青云谱区总工会工会经费项目1-10月份绩效运行监控报告"
+    assert report.fiscal_year(title, cover(title, "2023年12月10日")) == 2023
