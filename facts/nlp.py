@@ -33,19 +33,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import normalize
+from normalize.values import kind_of_unit  # the one unit → kind table (`Value.kind`); facts.report uses it
 
 QUANTITIES = "quantities"
 DATES = "dates"
-
-# 百分点 (a gap between two percents) is in percent points too, so it is a percent figure.
-KIND_BY_UNIT = {"元": "money", "%": "percent", "百分点": "percent", "人": "persons", "人次": "person_times"}
-
-
-def kind_of_unit(unit: str | None) -> str | None:
-    """Figure kind for a canonical unit; None for a bare number (never a figure)."""
-    if not unit:
-        return None
-    return KIND_BY_UNIT.get(unit, "count")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,8 +162,8 @@ class QuantityMarker:
         quantities, dates = [], []
         for start, end, value in normalize.find_quantities(text):
             start, end = _strip(text, start, end)
-            kind = kind_of_unit(value.unit)
-            if kind is None or value.value is None or _overlaps(start, end, excluded):
+            kind = value.kind
+            if kind is None or _overlaps(start, end, excluded):
                 continue
             span = span_for_chars(doc, start, end, kind)
             if span is not None:

@@ -3,8 +3,8 @@
 Conventions (shared/SCHEMA.md, "Canonical units"):
 - money is in 元 (万元 ×10⁴, 亿元 ×10⁸, 千元 ×10³); a number followed by a bare 万 or 亿 and
   no unit is money too (`≤490 万` → 4900000 元) unless the hint names another unit;
-- percents are in percent points (`95%` → 95); persons 人/名/位 → 人; 人次 stays; counts keep
-  their measure word (场次 → 场, 个月 → 月);
+- percents are in percent points (`95%` → 95); `3个百分点` is 3 with unit 百分点 and kind percent;
+  persons 人/名/位 → 人; 人次 stays; counts keep their measure word (场次 → 场, 个月 → 月);
 - `op` is the comparison the text states: a sign (≥, 不低于 …) when written, otherwise
   以上 → >=, 以下/以内 → <=, 不足/不到 → <, 逾/超 → >, and = for everything else;
 - `qualifier` keeps the vague word apart from the number: 约/左右 → approx, 余/多/以上/逾 →
@@ -45,10 +45,19 @@ class Value:
     @property
     def kind(self) -> str | None:
         """The `figures.kind` of this value: money, percent, persons, person_times, count."""
-        if self.value is None or self.unit is None:
-            return None
-        per_what = self.unit.split("/")[0]  # 元/人 is still money
-        return {"元": "money", "%": "percent", "人": "persons", "人次": "person_times"}.get(per_what, "count")
+        return None if self.value is None else kind_of_unit(self.unit)
+
+
+# The one unit → figure kind table. 百分点 (a gap between two percents) is in percent points, so
+# it is a percent figure, though its unit stays 百分点; a rate (元/人) has the kind of its numerator.
+_KIND_BY_UNIT = {"元": "money", "%": "percent", "百分点": "percent", "人": "persons", "人次": "person_times"}
+
+
+def kind_of_unit(unit: str | None) -> str | None:
+    """Figure kind of a canonical unit; None without a unit (a bare number is never a figure)."""
+    if not unit:
+        return None
+    return _KIND_BY_UNIT.get(unit.split("/")[0], "count")
 
 
 _SIGNS = {

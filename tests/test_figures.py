@@ -336,6 +336,15 @@ def test_the_pipeline_is_ordinary_spacy():
 
 
 @needs_normalize
+def test_span_label_is_the_kind_of_the_value():
+    doc = make_nlp()("人均补助500元/人，执行率提高3个百分点，培训5场。")
+    assert [(s._.raw, s.label_) for s in doc.spans[QUANTITIES]] == [
+        ("500元/人", "money"), ("3个百分点", "percent"), ("5场", "count"),
+    ]
+    assert all(s.label_ == s._.value.kind for s in doc.spans[QUANTITIES])
+
+
+@needs_normalize
 def test_spaced_numbers_keep_their_exact_raw_text():
     doc = make_nlp()("累计慰问共 997 人；培训 76 名。")
     assert [(s._.raw, s._.value.value) for s in doc.spans[QUANTITIES]] == [("997 人", Decimal("997")), ("76 名", Decimal("76"))]

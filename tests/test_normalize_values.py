@@ -252,6 +252,7 @@ def test_same_amount_in_every_spelling():
 @pytest.mark.parametrize("text, kind", [
     ("490万元", "money"), ("500元/人", "money"), ("95%", "percent"), ("30余名", "persons"),
     ("1200人次", "person_times"), ("5场", "count"), ("100", None),
+    ("3个百分点", "percent"),  # a gap between two percents, in percent points; unit stays 百分点
 ])
 def test_kind(text, kind):
     assert parse_value(text).kind == kind
