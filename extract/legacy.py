@@ -8,7 +8,9 @@ folder, so that several workers can convert at the same time.
 from __future__ import annotations
 
 import mmap
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -46,16 +48,28 @@ def convert_to_docx(path: Path, folder: Path, soffice: str) -> Path:
     shutil.copyfile(path, source)
     command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
                "--norestore", "--convert-to", "docx", "--outdir", str(folder / "out"), str(source)]
+    # its own session: at the timeout the launcher goes with the soffice.bin it started
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
     try:
-        subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False)
+        _, stderr = process.communicate(timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
         raise ExtractError("unreadable_doc", f"LibreOffice did not finish converting the legacy "
-                                             f"Word/WPS file within {CONVERT_SECONDS} s.")
+                                             f"Word/WPS file within {CONVERT_SECONDS} s"
+                                             f"{_said(stderr)}.") from None
     converted = folder / "out" / "input.docx"
     if not converted.is_file():
         raise ExtractError("unreadable_doc", "LibreOffice could not convert this legacy Word/WPS "
                                              "(OLE) file: it is damaged or password-protected.")
     return converted
+
+
+def _said(stderr: bytes, lines: int = 3) -> str:
+    """The last lines LibreOffice wrote to stderr, on one line, to end a message with."""
+    last = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return f" (LibreOffice said: {' | '.join(last[-lines:])})" if last else ""
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

@@ -352,3 +352,24 @@ def test_progress_bar_on_a_terminal_shows_pages_per_second_and_failures():
     shown = terminal.getvalue()
     assert "2/2" in shown and "pages/s" in shown and "1 failed" in shown
     assert (tally.loaded, tally.failed, tally.pages) == (1, 1, 7)
+
+
+def test_legacy_conversion_timeout_kills_the_converter_it_started(tmp_path, monkeypatch):
+    """soffice is a launcher that starts soffice.bin: both go at the timeout."""
+    pid_file = tmp_path / "converter.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'first line' >&2\necho 'Error: source file could not be "
+                    f"loaded' >&2\nsleep 300 &\necho $! > '{pid_file}'\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(legacy, "CONVERT_SECONDS", 1)
+    path = tmp_path / "old.doc"
+    path.write_bytes(legacy.OLE_SIGNATURE + bytes(600))
+    (tmp_path / "work").mkdir()
+    started = time.monotonic()
+    with pytest.raises(extract.ExtractError) as error:
+        legacy.convert_to_docx(path, tmp_path / "work", str(fake))
+    assert time.monotonic() - started < 10
+    assert error.value.code == "unreadable_doc"
+    assert "within 1 s" in error.value.message and "\n" not in error.value.message
+    assert "Error: source file could not be loaded" in error.value.message
+    _assert_gone([int(pid_file.read_text())])
