@@ -10,7 +10,7 @@ Conventions (shared/SCHEMA.md, "Canonical units"):
 - `qualifier` keeps the vague word apart from the number: 约/左右 → approx, 余/多/以上/逾 →
   more_than, 不足/以下/以内 → less_than, so `30余名` (30, more_than) stays distinct from `30名`;
 - a range (`95%-100%`, `80至100人`) is op >= with `value` the low end and `value_high` the high end;
-- non-values (`---`, `/`, `无`, empty) give None; other short text without a readable number
+- non-values (`---`, `/`, `无`, empty; `is_blank_value`) give None; other short text without a readable number
   is qualitative (`丰富`, `提升`, `2023年12月底前`): op, value and unit None.
 """
 from __future__ import annotations
@@ -92,6 +92,7 @@ _CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类
                     "节": "节", "周": "周"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
 _NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
+_NON_VALUE_MARKS = re.compile(r"[-—–―_/\\、.…·*×xX]+")
 _MAX_QUALITATIVE = 40
 _CN_DIGIT_CHARS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 
@@ -146,7 +147,7 @@ def parse_value(text: str, hint: str | None = None) -> Value | None:
     if not isinstance(text, str):
         return None
     cleaned = re.sub(r"\s+", "", to_halfwidth(text))
-    if _is_non_value(cleaned):
+    if _is_blank(cleaned):
         return None
     negative = re.match(r"^[-−](?=\d)", cleaned)
     body = cleaned[1:] if negative else cleaned
@@ -286,8 +287,18 @@ def _qualifier(g: dict) -> str | None:
     return _SUFFIXES.get(g["post"] or "")
 
 
-def _is_non_value(cleaned: str) -> bool:
-    return cleaned.lower() in _NON_VALUES or bool(re.fullmatch(r"[-—–―_/\\、.…·*×xX]+", cleaned))
+def is_blank_value(text: str | None) -> bool:
+    """True when a cell prints "nothing here": empty or blank, dashes, slashes (/ ／ \\), 无, 空,
+    暂无, 不适用, N/A, … — in any width and case. None is blank too."""
+    if text is None:
+        return True
+    if not isinstance(text, str):
+        return False
+    return _is_blank(re.sub(r"\s+", "", to_halfwidth(text)))
+
+
+def _is_blank(cleaned: str) -> bool:
+    return cleaned.lower() in _NON_VALUES or bool(_NON_VALUE_MARKS.fullmatch(cleaned))
 
 
 def _negated(value: Value) -> Value:

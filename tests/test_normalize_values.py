@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalize import Value, find_quantities, parse_value
+from normalize import Value, find_quantities, is_blank_value, parse_value
 
 D = Decimal
 
@@ -231,6 +231,26 @@ def test_qualitative(text):
 @pytest.mark.parametrize("text", NON_VALUES)
 def test_non_values(text):
     assert parse_value(text) is None
+
+
+# What facts.indicators.EMPTY_VALUE calls empty, and the words only normalize knew (暂无, 不适用 …)
+BLANKS = NON_VALUES + ["／", "－", "＿", "__", "-/-", " \t", "\n", "空白", "null", "NaN", "none", "n/a", "无 ", None]
+NOT_BLANK = ["0", "0%", "≥95%", "丰富", "是", "否", "无偏差", "无违规", "—100—", "/5"]
+
+
+@pytest.mark.parametrize("text", BLANKS)
+def test_blank_values(text):
+    assert is_blank_value(text)
+
+
+@pytest.mark.parametrize("text", NOT_BLANK)
+def test_not_blank_values(text):
+    assert not is_blank_value(text)
+
+
+def test_parse_value_is_none_exactly_for_blank_values():
+    for text in BLANKS + NOT_BLANK:
+        assert (parse_value(text) is None) == is_blank_value(text), text
 
 
 def test_value_is_plain_decimal_never_exponent():
