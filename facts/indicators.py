@@ -67,7 +67,11 @@ EMPTY_VALUE = re.compile(r"^[-—－–_/／\\\s]*$|^(无|空)$")
 FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
 # Text that is a value, not a name: a sign or a bare number with a unit.
 VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
-CAPTION = re.compile(r"^(?:附)?表\s*(\d+)\s*[：:.．、—\-]?\s*(.*)$", re.S)
+# Matched on NFKC text: `表 4 …`, `附表1：…`, `表二 …`, `表2-1 …`, `表1（续）`, `续表1`, `续表`. A bare 续
+# must stand alone: `表1续建项目…` is titled 续建项目.
+CAPTION = re.compile(
+    r"^(?P<cont>续)?(?:附)?表\s*(?P<num>\d+|[〇零一二两三四五六七八九十]+)?(?:\s*-\s*(?P<sub>\d+))?"
+    r"\s*(?P<cont2>\(续表?\)|续表?(?=\s|$))?\s*[:.．、—\-]?\s*(?P<title>.*)$", re.S)
 UNIT_LINE = re.compile(r"^[（(]?单位[：:]([^（()）,，;；]+)")
 # A unit in brackets ending a name or header (NFKC-normalized): `指标值(万元)`, `目标值(单位:人)`.
 BRACKET_UNIT = re.compile(r"\((?:单位:)?([^()]{1,4})\)$")
@@ -496,18 +500,35 @@ def to_indicator_row(row: RawRow, *, report_id: str, table_no: int, table_title:
 
 @dataclass(frozen=True)
 class Caption:
-    number: int
+    number: int | None  # None only for a bare `续表`
     title: str | None
+    sub: int | None = None  # `表2-1` → 1
+    continues: bool = False  # `续表1`, `表1（续）`
+
+    def continues_table(self, numbering: Numbering) -> bool:
+        """Whether this caption names the rest of `numbering`'s table: `续表` or the same number."""
+        if self.number is None:
+            return self.continues
+        return (self.number, self.sub) == (numbering.table_no, numbering.sub)
 
 
 def parse_caption(block: Block | None) -> Caption | None:
     if not isinstance(block, (Paragraph, Heading)):
         return None
     match = CAPTION.match(unicodedata.normalize("NFKC", block.text).strip())
-    title = squash(match.group(2)) if match else ""
-    if not match or len(title) > 60:  # a sentence that happens to start with 表N
+    if not match:
         return None
-    return Caption(int(match.group(1)), title or None)
+    title = squash(match["title"])
+    continues = bool(match["cont"] or match["cont2"])
+    if len(title) > 60 or (match["num"] is None and not (continues and not title)):
+        return None  # a sentence that happens to start with 表N
+    number = parse_value(match["num"]) if match["num"] else None
+    if match["num"] and (number is None or number.value is None):
+        return None
+    sub = int(match["sub"]) if match["sub"] else None
+    if sub is not None:  # `表2-1`, `表2-2`: both table 2, told apart by their titles
+        title = f"（{match['num']}-{sub}）{title}"
+    return Caption(int(number.value) if number else None, title or None, sub, continues)
 
 
 def table_unit(blocks: tuple[Block, ...], i: int) -> str | None:
@@ -569,17 +590,24 @@ class Numbering:
     row_no: int  # rows numbered so far
     levels: tuple[str, str]  # level-1/level-2 in force at its last row
     unit: str | None = None  # its `单位：` line
+    sub: int | None = None  # its caption's sub-number (`表2-1` → 1)
 
 
-def continued(previous: Numbering | None, table: Table, header: Header | None,
+def continued(previous: Numbering | None, last: Numbering | None, table: Table, header: Header | None,
               caption: Caption | None) -> Numbering | None:
-    """`previous` when `table` is the rest of it: right after it, no caption of its own, the
-    same columns (a page split the extractor did not stitch, with or without a repeated header)."""
-    if previous is None or caption is not None:
+    """The table `table` is the rest of, if any, with the same columns (with or without a repeated
+    header): `previous` (the indicator table right before it) when `table` has no caption — a page
+    split the extractor did not stitch —, or `last` (the last indicator table, prose between) when
+    its caption is `续表…` or repeats that table's number."""
+    if caption is None:
+        start = previous
+    else:
+        start = last if last and caption.continues_table(last) else None
+    if start is None:
         return None
     if header is None:
-        return previous if len(previous.header.roles) == table.n_cols else None
-    return previous if header.roles == previous.header.roles else None
+        return start if len(start.header.roles) == table.n_cols else None
+    return start if header.roles == start.header.roles else None
 
 
 def page_note(page: int | None) -> str:
@@ -590,7 +618,8 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
     """Every indicator row of every indicator table in `document`, and what could not be read."""
     out: list[IndicatorRow] = []
     problems: list[Problem] = []
-    previous: Numbering | None = None
+    previous: Numbering | None = None  # the indicator table right before, nothing between
+    last: Numbering | None = None  # the last indicator table read, whatever came between
     table_order = 0
     for i, block in enumerate(document.blocks):
         if not isinstance(block, Table):
@@ -607,18 +636,19 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
         caption = table_caption(document.blocks, i)
         header = read_header(block.grid())
         unit = table_unit(document.blocks, i)
-        start = continued(previous, block, header, caption)
+        start = continued(previous, last, block, header, caption)
         if start:
             header = header or replace(start.header, rows=range(0, 0))
             numbering = replace(start, header=header, unit=unit or start.unit)
         elif header:
-            numbering = Numbering(header, caption.number if caption else table_order,
-                                  caption.title if caption else None, 0, ("", ""), unit)
+            numbering = Numbering(header, caption.number if caption and caption.number else table_order,
+                                  caption.title if caption else None, 0, ("", ""), unit,
+                                  caption.sub if caption else None)
         else:
             if any(LEVEL1_CELL.match(squash(cell)) for row in block.grid() for cell in row):
                 problems.append(warning(
                     "table_unparsed",
-                    f"表{caption.number if caption else table_order}{page_note(block.page)}未能读出指标："
+                    f"表{caption.number if caption and caption.number else table_order}{page_note(block.page)}未能读出指标："
                     "有一级指标列，但找不到同时列出一级/二级与三级指标的表头行", report_id))
             previous = None
             continue
@@ -630,7 +660,7 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
                 "table_unparsed",
                 f"表{numbering.table_no}{page_note(block.page)}未能读出指标：{result.problem}",
                 report_id))
-            previous = None
+            previous = last = None
             continue
         for n, row in enumerate(result.rows, start=numbering.row_no + 1):
             out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
@@ -638,9 +668,9 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
                                         column_units=column_units, table_unit=numbering.unit))
         problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
         problems.extend(low_confidence_problems(block, header, result.rows, numbering.table_no, report_id))
-        last = result.rows[-1] if result.rows else None
-        previous = replace(numbering, row_no=numbering.row_no + len(result.rows),
-                           levels=(last.get("level1"), last.get("level2")) if last else numbering.levels)
+        final = result.rows[-1] if result.rows else None
+        previous = last = replace(numbering, row_no=numbering.row_no + len(result.rows),
+                                  levels=(final.get("level1"), final.get("level2")) if final else numbering.levels)
     return out, problems
 
 

@@ -425,6 +425,35 @@ def test_unit_in_the_value_column_header_is_used():
     assert [(r.target_value, r.target_unit) for r in rows][0] == (Decimal("120000"), "元")
     assert [(r.actual_value, r.actual_unit) for r in rows][1:] == [(Decimal("35"), "人"), (Decimal("40"), "人次")]
 
+
+SMALL_HEADER = ["一级指标", "二级指标", "三级指标", "目标值"]
+
+
+@pytest.mark.parametrize("caption", ["表1（续）", "续表1", "续表 1 绩效指标表", "表 1 绩效指标表", "续表"])
+def test_continued_caption_continues_the_table(caption):
+    first = make_table([SMALL_HEADER, ["产出指标", "数量指标", "开展活动", "≥5场"]])
+    rest = make_table([SMALL_HEADER, ["", "", "开展送温暖人数", "≥200人"]], page=2)
+    rows, problems = rows_of(Paragraph("表 1 绩效指标表"), first, Paragraph(caption), rest)
+    assert problems == []
+    assert [(r.table_no, r.table_title, r.row_no, r.level1, r.indicator) for r in rows] == [
+        (1, "绩效指标表", 1, "产出指标", "开展活动"), (1, "绩效指标表", 2, "产出指标", "开展送温暖人数")]
+
+
+def test_sub_numbered_tables_are_separate_tables():
+    one = make_table([SMALL_HEADER, ["产出指标", "数量指标", "开展活动", "≥5场"]])
+    two = make_table([SMALL_HEADER, ["效益指标", "社会效益", "职工满意", "提升"]])
+    rows, problems = rows_of(Paragraph("表2-1 申报指标"), one, Paragraph("表2－2：调整指标"), two)
+    assert problems == []
+    assert [(r.table_no, r.row_no, r.level1) for r in rows] == [(2, 1, "产出指标"), (2, 1, "效益指标")]
+    assert rows[0].table_title != rows[1].table_title
+    assert "2-1" in rows[0].table_title and "申报指标" in rows[0].table_title
+
+
+def test_caption_numbered_in_chinese_numerals():
+    small = [SMALL_HEADER, ["产出指标", "数量指标", "开展活动", "≥5场"]]
+    rows, _ = rows_of(Paragraph("表一 申报表"), make_table(small), Paragraph("表十二：对比表"), make_table(small))
+    assert [(r.table_no, r.table_title) for r in rows] == [(1, "申报表"), (12, "对比表")]
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
