@@ -90,6 +90,7 @@ _UNITS = {
 }
 _CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类": "类", "本": "本", "册": "册", "门": "门",
                     "节": "节", "周": "周"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
+_CELL_UNITS = _UNITS | _CELL_ONLY_UNITS
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
 _NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
 _NON_VALUE_MARKS = re.compile(r"[-—–―_/\\、.…·*×xX]+")
@@ -126,7 +127,7 @@ def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
     )
 
 
-_CELL = _quantity_pattern(_UNITS | _CELL_ONLY_UNITS, prose=False)
+_CELL = _quantity_pattern(_CELL_UNITS, prose=False)
 _PROSE = _quantity_pattern(_UNITS, prose=True)
 # Slogans and place names that look like counts: 四个意识 is not four items, and a Chinese number
 # + 家 before 店/街/村/坊 names a place (三家店街道, 五家村), as place names are never in digits.
@@ -220,7 +221,7 @@ def _unit_and_factor(g: dict, hint: str | None) -> tuple[str | None, int]:
     """Canonical unit and the factor that brings the number to it."""
     magnitude = _MAGNITUDES.get(g["mag"] or "", 1)
     if g["unit"]:
-        return {**_UNITS, **_CELL_ONLY_UNITS}[g["unit"]], magnitude
+        return _CELL_UNITS[g["unit"]], magnitude
     hinted, hinted_factor = hint_unit(hint)
     ends_in_wan = magnitude >= 10**4 or g["num"][-1] in "万萬亿億"
     if magnitude == 1 and not ends_in_wan:  # a bare number: the hint decides
@@ -241,8 +242,8 @@ def hint_unit(hint: str | None) -> tuple[str | None, int]:
         money = {"万": 10**4, "万元": 10**4, "亿元": 10**8, "千元": 10**3, "元": 1}
         if written in money:
             return "元", money[written]
-        if written in _UNITS or written in _CELL_ONLY_UNITS:
-            return {**_UNITS, **_CELL_ONLY_UNITS}[written], 1
+        if written in _CELL_UNITS:
+            return _CELL_UNITS[written], 1
     if re.search(r"率|满意度|占比|比例|比重|百分比", hint):
         return "%", 1
     for word, factor in (("亿元", 10**8), ("万元", 10**4), ("千元", 10**3), ("元", 1)):
