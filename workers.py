@@ -93,19 +93,23 @@ class _Worker:
 
     def send(self, item) -> None:
         self.item, self.started = item, time.monotonic()
-        self.conn.send(item)
+        try:
+            self.conn.send(item)
+        except OSError:  # it died while idle: make sure, and its sentinel reports the item `died`
+            self.process.kill()
 
     def outcome(self, ready: list, timeout: float | None) -> tuple[object, object] | None:
         """`(item, result)` when the current item is finished one way or another, else None."""
         seconds = time.monotonic() - self.started
-        if self.conn in ready:
+        expired = timeout is not None and seconds >= timeout
+        if self.conn in ready or (expired and self.conn.poll()):  # `ready` may predate the result
             try:
                 result = self.conn.recv()
             except (EOFError, OSError):
                 result = self._died(seconds)
         elif self.process.sentinel in ready:
             result = self._died(seconds)
-        elif timeout is not None and seconds >= timeout:
+        elif expired:
             result = Lost("timeout", seconds)
         else:
             return None

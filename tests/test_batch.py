@@ -373,3 +373,31 @@ def test_legacy_conversion_timeout_kills_the_converter_it_started(tmp_path, monk
     assert "within 1 s" in error.value.message and "\n" not in error.value.message
     assert "Error: source file could not be loaded" in error.value.message
     _assert_gone([int(pid_file.read_text())])
+
+
+def test_pool_worker_dead_while_idle_is_reported_died_and_the_run_goes_on(monkeypatch):
+    real_send = workers._Worker.send
+
+    def die_then_send(worker, item):
+        if item == (0.01, None):  # the worker dies after its first result, before this item
+            worker.process.kill()
+            worker.process.join()
+        real_send(worker, item)
+
+    monkeypatch.setattr(workers._Worker, "send", die_then_send)
+    items = [(0, None), (0.01, None), (0.02, None)]
+    outcome = dict(workers.run(_pool_task, items, 1, timeout=None))
+    assert sorted(outcome) == sorted(items)
+    assert (outcome[(0.01, None)].reason, outcome[(0.01, None)].exitcode) == ("died", -signal.SIGKILL)
+    assert isinstance(outcome[(0, None)], int) and isinstance(outcome[(0.02, None)], int)
+
+
+def test_pool_a_result_waiting_in_the_pipe_is_not_a_timeout():
+    worker = workers._Worker(multiprocessing.get_context(), _pool_task)
+    try:
+        worker.send((0, None))
+        assert worker.conn.poll(10)
+        item, result = worker.outcome([], timeout=0)  # `ready` from before the result came
+        assert item == (0, None) and result == worker.process.pid
+    finally:
+        worker.stop()
