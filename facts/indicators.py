@@ -63,8 +63,8 @@ FRAGMENT_TEXT_ROLES = ("level1", "level2", "level3", "explanation", "deviation_r
 
 # Cells that print "nothing here".
 EMPTY_VALUE = re.compile(r"^[-—－–_/／\\\s]*$|^(无|空)$")
-# Rows closing a 自评表: `总分 | 100 | 95`.
-FOOTER = re.compile(r"^(总分|合计|总计|综合得分|得分合计)$")
+# Rows closing a 自评表 or a group: `总分 | 100 | 95`, `成本指标 | 小计 | | 50`; notes under a table.
+FOOTER = re.compile(r"^(总分|合计|总计|小计|综合得分|得分合计)$|^(注|说明|备注)\d*[：:]")
 # Text that is a value, not a name: a sign or a bare number with a unit.
 VALUE_LIKE = re.compile(r"^([≥≤><=＝＞＜≧≦]|\d+(\.\d+)?\s*(%|％|人次?|次|万元?|元|个|家|场|项|天)?$)")
 # Matched on NFKC text: `表 4 …`, `附表1：…`, `表二 …`, `表2-1 …`, `表1（续）`, `续表1`, `续表`. A bare 续
@@ -558,10 +558,12 @@ def table_caption(blocks: tuple[Block, ...], i: int) -> Caption | None:
 
 @dataclass(frozen=True)
 class ReadTable:
-    """What one indicator table gave: rows ready to number, or the reason it could not be read."""
+    """What one indicator table gave: rows ready to number, or the reason it could not be read;
+    `bad_rows`: why single rows were left out of a table otherwise read."""
 
     rows: list[RawRow]
     problem: str | None = None
+    bad_rows: tuple[str, ...] = ()
 
 
 def read_indicator_table(table: Table, header: Header, carry: tuple[str, str] = ("", "")) -> ReadTable:
@@ -570,14 +572,14 @@ def read_indicator_table(table: Table, header: Header, carry: tuple[str, str] = 
     if not (header.has("target") or header.has("stage_target") or header.has("actual")):
         return ReadTable([], "表头没有指标目标值列")
     rows = fill_down_levels(merge_seam_fragments(body_rows(table, table.grid(), header)), carry)
-    for row in rows:
-        defect = row_defects(row)
-        if defect:
-            return ReadTable([], f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}")
-    indicators = [row for row in rows if is_indicator(row)]
+    defects = {row.row: f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}"
+               for row in rows if (defect := row_defects(row))}
+    if defects and 2 * len(defects) >= len(rows):  # most rows misread: the table was
+        return ReadTable([], next(iter(defects.values())))
+    indicators = [row for row in rows if is_indicator(row) and row.row not in defects]
     if rows and not indicators:
         return ReadTable([], "表中没有可读的指标行")
-    return ReadTable(indicators)
+    return ReadTable(indicators, bad_rows=tuple(defects.values()))
 
 
 @dataclass(frozen=True)
@@ -666,6 +668,8 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
                                         table_title=numbering.title, row_no=n, page=block.row_page(row.row),
                                         column_units=column_units, table_unit=numbering.unit))
+        problems.extend(warning("table_unparsed", f"表{numbering.table_no}有一行未能读出，其余行已读出：{bad}",
+                                report_id) for bad in result.bad_rows)
         problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
         problems.extend(low_confidence_problems(block, header, result.rows, numbering.table_no, report_id))
         final = result.rows[-1] if result.rows else None

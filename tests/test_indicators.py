@@ -454,6 +454,33 @@ def test_caption_numbered_in_chinese_numerals():
     rows, _ = rows_of(Paragraph("表一 申报表"), make_table(small), Paragraph("表十二：对比表"), make_table(small))
     assert [(r.table_no, r.table_title) for r in rows] == [(1, "申报表"), (12, "对比表")]
 
+
+def test_subtotal_and_note_rows_are_not_indicators():
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "指标值（万元）"],
+        ["成本指标", "经济成本", "培训经费", "20"],
+        ["成本指标", "经济成本", "慰问经费", "30"],
+        ["成本指标", "小计", "", "50"],
+        [("说明：本表金额截至6月30日", 1, 4), None, None, None],
+    ])
+    rows, problems = rows_of(table)
+    assert problems == []
+    assert [r.indicator for r in rows] == ["培训经费", "慰问经费"]
+
+
+def test_one_bad_row_is_reported_and_the_others_kept():
+    table = make_table([
+        ["一级指标", "二级指标", "三级指标", "指标目标值"],
+        ["产出指标", "数量指标", "开展活动", "≥5场"],
+        ["产出指标", "数量指标", "", "≥200人"],
+        ["产出指标", "质量指标", "活动举办成功率", "=100%"],
+        ["满意度指标", "服务对象满意度", "职工满意度", "≥95%"],
+    ], page=3)
+    rows, problems = rows_of(Paragraph("表 5 绩效指标表"), table)
+    assert [(r.row_no, r.indicator) for r in rows] == [(1, "开展活动"), (2, "活动举办成功率"), (3, "职工满意度")]
+    assert [p.code for p in problems] == ["table_unparsed"]
+    assert "表5" in problems[0].message and "第3行" in problems[0].message and "第3页" in problems[0].message
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
