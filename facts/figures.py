@@ -9,6 +9,7 @@ Rules (shared/SCHEMA.md, table `figures`):
   numbers (青字〔2019〕59号), times of day (晚上7点) and section numbers are never figures.
 - Dates are figures only where they mean something for the project: the monitoring cutoff
   (截至/截止/时间节点 → label `截止日期`) and the project period (起止日期 → `起止日期`).
+  A date written without a year (截至10月31日) is in the report's fiscal year (`facts.report`).
   Their `value` and `unit` are null and `raw` is the date as printed.
 - `label`, first that applies:
   1. the metric the clause names right before the figure (预算安排 → `预算`, 到位 → `到位资金`,
@@ -32,8 +33,9 @@ import regex
 from spacy.tokens import Doc
 
 from extract.model import Document, Heading, Paragraph
-from facts.nlp import DATES, METRIC_CUES, QUANTITIES, make_nlp
+from facts.nlp import DATES, METRIC_CUES, QUANTITIES, YEAR, make_nlp
 from facts.records import FigureRow
+from facts.report import find_title, fiscal_year
 
 SECTION_SEPARATOR = " > "
 
@@ -144,5 +146,12 @@ def rows_of_doc(doc: Doc, passage: Passage, report_id: str) -> list[FigureRow]:
 def figure_rows(document: Document, report_id: str) -> list[FigureRow]:
     """Every key figure the document's prose states, in reading order."""
     found = list(passages(document))
-    docs = make_nlp().pipe(p.text for p in found)
+    nlp = make_nlp()
+    year = fiscal_year(find_title(document), document)
+    docs = nlp.pipe(_with_year(nlp.make_doc(p.text), year) for p in found)
     return [row for passage, doc in zip(found, docs) for row in rows_of_doc(doc, passage, report_id)]
+
+
+def _with_year(doc: Doc, year: int | None) -> Doc:
+    doc.user_data[YEAR] = year
+    return doc

@@ -9,7 +9,9 @@ like any other:
 - `zh_quantities`  `doc.spans["quantities"]`: money, persons, person-times, counts with their
                    measure word, percents, found by `normalize.find_quantities`; the span label
                    is the kind (`money`, `persons`, `person_times`, `count`, `percent`).
-                   `doc.spans["dates"]`: dates from `normalize.find_dates`, label `date`.
+                   `doc.spans["dates"]`: dates from `normalize.find_dates`, label `date`; a date
+                   without a year (截至10月31日) takes `doc.user_data["year"]` when set, else
+                   it is no date.
                    Nothing inside a document number (青字〔2019〕59号) becomes a span.
 - `zh_metrics`     `span._.metric`: the metric its clause names right before the figure
                    (预算安排 → `预算`, 实际支出, 资金执行率, 到位率, 满意度, 截止日期 …).
@@ -37,6 +39,7 @@ from normalize.values import kind_of_unit  # the one unit → kind table (`Value
 
 QUANTITIES = "quantities"
 DATES = "dates"
+YEAR = "year"  # doc.user_data key: the report's year, for dates written without one
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +172,7 @@ class QuantityMarker:
             if span is not None:
                 span._.raw, span._.value, span._.char_start = text[start:end], value, start
                 quantities.append(span)
-        for start, end, parsed in normalize.find_dates(text):
+        for start, end, parsed in normalize.find_dates(text, doc.user_data.get(YEAR)):
             start, end = _strip(text, start, end)
             if _overlaps(start, end, excluded):
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 import normalize
 from extract.model import Cell, Document, Heading, Paragraph, Table
 from facts.figures import figure_rows, item_name, passages, subject_of_title
-from facts.nlp import DATES, QUANTITIES, make_nlp, metric_before, sentence_starts
+from facts.nlp import DATES, QUANTITIES, YEAR, make_nlp, metric_before, sentence_starts
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -342,6 +343,26 @@ def test_span_label_is_the_kind_of_the_value():
         ("500元/人", "money"), ("3个百分点", "percent"), ("5场", "count"),
     ]
     assert all(s.label_ == s._.value.kind for s in doc.spans[QUANTITIES])
+
+
+@needs_normalize
+def test_dates_without_a_year_take_the_year_the_doc_is_given():
+    nlp = make_nlp()
+    text = "截至10月31日，实际支出134.5368万元。"
+    assert list(nlp(text).spans[DATES]) == []  # no year known: not a date
+    doc = nlp.make_doc(text)
+    doc.user_data[YEAR] = 2023
+    doc = nlp(doc)
+    assert [(s._.raw, s._.value.start, s._.metric) for s in doc.spans[DATES]] == [("10月31日", date(2023, 10, 31), "截止日期")]
+
+
+@needs_normalize
+def test_cutoff_without_a_year_takes_the_fiscal_year_of_the_report():
+    doc = document(P("2023年度区总工会工会经费项目绩效监控报告", 1), H("一、项目基本情况", 2),
+                   P("截至10月31日，实际支出134.5368万元，资金执行率为27.45%。", 2))
+    rows = figure_rows(doc, "r")
+    assert [(r.kind, r.label, r.raw) for r in rows if r.kind == "date"] == [("date", "截止日期", "10月31日")]
+    assert [r.raw for r in rows if r.kind != "date"] == ["134.5368万元", "27.45%"]
 
 
 @needs_normalize
