@@ -566,12 +566,13 @@ class ReadTable:
     bad_rows: tuple[str, ...] = ()
 
 
-def read_indicator_table(table: Table, header: Header, carry: tuple[str, str] = ("", "")) -> ReadTable:
+def read_indicator_table(table: Table, grid: list[list[str]], header: Header,
+                         carry: tuple[str, str] = ("", "")) -> ReadTable:
     if not header.has("level3"):
         return ReadTable([], "表头没有三级指标列")
     if not (header.has("target") or header.has("stage_target") or header.has("actual")):
         return ReadTable([], "表头没有指标目标值列")
-    rows = fill_down_levels(merge_seam_fragments(body_rows(table, table.grid(), header)), carry)
+    rows = fill_down_levels(merge_seam_fragments(body_rows(table, grid, header)), carry)
     defects = {row.row: f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}"
                for row in rows if (defect := row_defects(row))}
     if defects and 2 * len(defects) >= len(rows):  # most rows misread: the table was
@@ -628,15 +629,13 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
             if squash(block.text):
                 previous = None  # prose between two tables: no continuation
             if isinstance(block, Paragraph) and HEADER_AS_PROSE.search(block.text):
-                problems.append(warning(
-                    "table_unparsed",
-                    f"第{block.page}页的指标表没有被识别为表格，只读到文字：{block.text[:40]}…"
-                    if block.page is not None else f"一张指标表没有被识别为表格，只读到文字：{block.text[:40]}…",
-                    report_id))
+                problems.append(unparsed(None, block.page, f"没有被识别为表格，只读到文字：{block.text[:40]}…",
+                                         report_id))
             continue
         table_order += 1
         caption = table_caption(document.blocks, i)
-        header = read_header(block.grid())
+        grid = block.grid()
+        header = read_header(grid)
         unit = table_unit(document.blocks, i)
         start = continued(previous, last, block, header, caption)
         if start:
@@ -647,29 +646,24 @@ def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRo
                                   caption.title if caption else None, 0, ("", ""), unit,
                                   caption.sub if caption else None)
         else:
-            if any(LEVEL1_CELL.match(squash(cell)) for row in block.grid() for cell in row):
-                problems.append(warning(
-                    "table_unparsed",
-                    f"表{caption.number if caption and caption.number else table_order}{page_note(block.page)}未能读出指标："
-                    "有一级指标列，但找不到同时列出一级/二级与三级指标的表头行", report_id))
+            if any(LEVEL1_CELL.match(squash(cell)) for row in grid for cell in row):
+                problems.append(unparsed(caption.number if caption and caption.number else table_order, block.page,
+                                         "有一级指标列，但找不到同时列出一级/二级与三级指标的表头行", report_id))
             previous = None
             continue
 
-        result = read_indicator_table(block, header, numbering.levels)
+        result = read_indicator_table(block, grid, header, numbering.levels)
         column_units = {role: header.unit(role) for role in CHECKED_ROLES}
         if result.problem:
-            problems.append(warning(
-                "table_unparsed",
-                f"表{numbering.table_no}{page_note(block.page)}未能读出指标：{result.problem}",
-                report_id))
+            problems.append(unparsed(numbering.table_no, block.page, result.problem, report_id))
             previous = last = None
             continue
         for n, row in enumerate(result.rows, start=numbering.row_no + 1):
             out.append(to_indicator_row(row, report_id=report_id, table_no=numbering.table_no,
                                         table_title=numbering.title, row_no=n, page=block.row_page(row.row),
                                         column_units=column_units, table_unit=numbering.unit))
-        problems.extend(warning("table_unparsed", f"表{numbering.table_no}有一行未能读出，其余行已读出：{bad}",
-                                report_id) for bad in result.bad_rows)
+        problems.extend(unparsed(numbering.table_no, None, f"{bad}，其余行已读出", report_id)
+                        for bad in result.bad_rows)
         problems.extend(level_problems(result.rows, numbering.table_no, block.page, report_id))
         problems.extend(low_confidence_problems(block, header, result.rows, numbering.table_no, report_id))
         final = result.rows[-1] if result.rows else None
@@ -682,6 +676,12 @@ def warning(code: str, message: str, report_id: str) -> Problem:
     # source_file is the caller's to fill: this stage sees only the document
     return Problem(source_file="", severity="warning", code=code, message=message,
                    stage="normalize", report_id=report_id)
+
+
+def unparsed(table_no: int | None, page: int | None, reason: str, report_id: str) -> Problem:
+    """The `table_unparsed` warning: `表4（第9页）未能读出指标：…` (`一张指标表` when unnumbered)."""
+    table = f"表{table_no}" if table_no is not None else "一张指标表"
+    return warning("table_unparsed", f"{table}{page_note(page)}未能读出指标：{reason}", report_id)
 
 
 def level_problems(rows: list[RawRow], table_no: int, page: int | None, report_id: str) -> list[Problem]:

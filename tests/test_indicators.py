@@ -481,6 +481,20 @@ def test_one_bad_row_is_reported_and_the_others_kept():
     assert [p.code for p in problems] == ["table_unparsed"]
     assert "表5" in problems[0].message and "第3行" in problems[0].message and "第3页" in problems[0].message
 
+
+def test_grid_is_built_once_per_table(monkeypatch):
+    calls = []
+    grid = Table.grid
+    monkeypatch.setattr(Table, "grid", lambda self: calls.append(self) or grid(self))
+    rows_of(make_table(APPLICATION), make_table([["项目", "金额"], ["工会经费", "490万元"]]))
+    assert len(calls) == 2
+
+
+def test_unparsed_messages_share_one_form():
+    _, prose = rows_of(Paragraph("一级指标 二级指标 三级指标 指标值", page=4))
+    _, table = rows_of(make_table([["一级指标", "二级指标", "三级指标"], ["产出指标", "数量指标", "开展活动"]], page=4))
+    assert [p.message.split("未能读出指标：")[0] for p in prose + table] == ["一张指标表（第4页）", "表1（第4页）"]
+
 # ---------------------------------------------------------------------------------------------
 # Golden: every sample, both formats, field by field against samples/expected/*.indicators.csv
 
