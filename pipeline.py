@@ -6,7 +6,8 @@
 
 Each file goes extract → facts → load (`batch.py`); whatever fails becomes a `problems` row and
 the batch goes on. Files whose path and bytes were ingested before are skipped unless `--force`. Exit
-status 0 when every input was handled, 2 when the run itself could not proceed.
+status 0 when every input was handled, 2 when the run itself could not proceed (also when no
+input file was found).
 """
 from __future__ import annotations
 
@@ -89,12 +90,22 @@ def cmd_ingest(args) -> int:
         print("error: --scheduler and --ship-bytes need --executor dask", file=sys.stderr)
         return 2
     paths = find_inputs(args.paths)
-    tally = ingest(paths, db=args.db, out_parquet=args.out_parquet, executor=args.executor,
-                   scheduler=args.scheduler, ship_bytes=args.ship_bytes, workers=args.workers,
-                   timeout=args.timeout or None, force=args.force)
     if not paths:
-        print(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
-    print("\n".join(summary_lines(tally, args.out_parquet or args.db)))
+        print(f"error: no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}",
+              file=sys.stderr)
+        return 2
+    if args.db is not None and args.out_parquet:
+        print("warning: --db is ignored with --out-parquet (the rows go to the Parquet dataset)",
+              file=sys.stderr)
+    if args.timeout is not None and args.executor == "dask":
+        print("warning: --timeout is not enforced with --executor dask (README 'Running on a "
+              "cluster')", file=sys.stderr)
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    db = args.db or load.store.DEFAULT_DB
+    tally = ingest(paths, db=db, out_parquet=args.out_parquet, executor=args.executor,
+                   scheduler=args.scheduler, ship_bytes=args.ship_bytes, workers=args.workers,
+                   timeout=timeout or None, force=args.force)
+    print("\n".join(summary_lines(tally, args.out_parquet or db)))
     return 0
 
 
@@ -158,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     ingest_cmd.add_argument("--workers", type=_workers, default=_default_workers(), metavar="N",
                             help="worker processes (default: number of cores)")
-    ingest_cmd.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    ingest_cmd.add_argument("--timeout", type=_timeout, metavar="SECONDS",
                             help="stop a document after this long, a `timeout` problem "
                                  f"(default: {DEFAULT_TIMEOUT:g}; 0 = none, and with --workers 1 "
                                  "the files are read in this process)")
@@ -175,7 +186,8 @@ def parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--out-parquet", metavar="DIR",
                             help="write a Parquet dataset partitioned by fiscal_year into DIR "
                                  "instead of the database")
-    ingest_cmd.set_defaults(run=cmd_ingest)
+    # None: not given (the defaults are applied in cmd_ingest, which warns about ignored options)
+    ingest_cmd.set_defaults(run=cmd_ingest, db=None)
 
     export_cmd = commands.add_parser(
         "export", parents=[db], help="write the dataset tables to files",

@@ -314,3 +314,26 @@ def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_st
     assert files == [("good.pdf", "loaded"), ("huge.pdf", "failed")]
     assert reports == 1
     assert "1 loaded, 1 failed" in capsys.readouterr().out
+
+
+def test_no_input_files_is_exit_2_and_creates_no_database(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    db = tmp_path / "r.duckdb"
+    assert pipeline.main(["ingest", str(tmp_path / "in"), "--db", str(db)]) == 2
+    assert "no .pdf, .docx, .doc or .wps files found" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_options_that_do_nothing_are_warned_about(tmp_path, fake_stages, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline, "ingest", lambda paths, **options: batch.Tally(total=len(paths)))
+    inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
+    argv = ["ingest", str(inputs), "--workers", "1"]
+    assert pipeline.main(argv + ["--out-parquet", str(tmp_path / "out")]) == 0
+    assert "warning" not in capsys.readouterr().err  # the defaults are no choice of the user's
+    assert pipeline.main(argv + ["--db", str(tmp_path / "r.duckdb"),
+                                 "--out-parquet", str(tmp_path / "out")]) == 0
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("warning: --db is ignored with --out-parquet")
+    assert pipeline.main(argv + ["--executor", "dask", "--timeout", "60"]) == 0
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("warning: --timeout is not enforced with --executor dask")
