@@ -3,7 +3,9 @@
 Rules (shared/SCHEMA.md, table `figures`):
 
 - Only headings and paragraphs are read; tables belong to `indicators`, so no table cell ever
-  becomes a figure. Contents entries (`一、项目基本情况\t1`) and lone page numbers are skipped.
+  becomes a figure. Contents entries (`一、项目基本情况\t1`) and page numbers never get here:
+  extraction drops them (`extract.text.is_contents_line`, the PDF margin rules), and a page
+  number left over has no unit, so it is no figure.
 - Quantities come from the spaCy pipeline in `facts.nlp` (one `nlp.pipe` pass per document):
   money, persons, person-times, counts, percents. Numbers without a unit, years, document
   numbers (青字〔2019〕59号), times of day (晚上7点) and section numbers are never figures.
@@ -44,10 +46,6 @@ _ENUMERATOR = r"(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*(?:[、．]|\.(?!\d))|[�
 _ITEM_WITH_NAME = regex.compile(rf"^\s*{_ENUMERATOR}\s*(?P<name>[^：:。；;，,！？]{{2,40}}?)\s*[：:]")
 _NUMBERED = regex.compile(rf"^\s*{_ENUMERATOR}")
 _TRAILING_FIGURE = regex.compile(r"\s*[=＝≥≤><]?\s*\d[\d,.，]*\s*(?:%|％|万元|万|元|人次|人|名|次|个|场|家|项)?\s*$")
-# `一、项目基本情况\t1`, `（一）项目名称 ........ 1`, `目录`, or a page number alone
-_CONTENTS_OR_PAGE_NUMBER = regex.compile(
-    r"^\s*(?:目\s*录|[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页|/\s*\d{1,3})?[-—–\s]*|\S.{0,60}?(?:\t|\s{2,}|[.…·・]{3,})\s*\d{1,3})\s*$"
-)
 
 
 def subject_of_title(title: str) -> str:
@@ -94,7 +92,7 @@ def passages(document: Document) -> Iterator[Passage]:
             section = SECTION_SEPARATOR.join(h.text for h in path)
             yield Passage(block.title, block, section, heading_subject(block))
         elif isinstance(block, Paragraph):
-            if not block.text.strip() or _CONTENTS_OR_PAGE_NUMBER.match(block.text):
+            if not block.text.strip():
                 continue
             if _NUMBERED.match(block.text):
                 item = item_name(block.text)

@@ -222,9 +222,15 @@ def test_heading_path_and_subject():
     assert item.subject == "开展送温暖活动"
 
 
-def test_contents_lines_and_page_numbers_are_not_read():
-    doc = document(P("目录"), P("一、项目基本情况\t1"), P("（一）项目名称 ........ 1"), P("1"), P("- 2 -"), P("第3页"))
-    assert list(passages(doc)) == []
+def test_contents_lines_never_reach_a_document():
+    from extract.text import is_contents_line
+
+    assert all(is_contents_line(line) for line in ("目录", "一、项目基本情况\t1", "（一）项目名称 ........ 1"))
+
+
+def test_every_paragraph_is_read_even_one_ending_in_a_number():
+    texts = ["全年共开展培训活动  12", "慰问困难职工\t35", "共慰问困难职工35人，发放慰问金  12"]
+    assert [p.text for p in passages(document(*map(P, texts)))] == texts
 
 
 # --- with normalize --------------------------------------------------------------------------
@@ -296,8 +302,9 @@ NOT_FIGURES = [
     "8月23日晚上7点，青云谱镇工会联合城南村工会开展了慰问演出。",
     "2023年",
     "2023年度",
-    "1",
+    "1",  # a page number alone (extraction drops them; one left over has no unit)
     "- 2 -",
+    "第3页",
     "（1）",
     "一、项目基本情况\t1",
     "（四）项目资金投入安排情况\t7",
@@ -310,6 +317,12 @@ def test_not_figures(text):
     assert figure_rows(document(P(text)), "r") == []
     if not text.startswith(("（", "一、")):
         assert figure_rows(document(H("（1）活动"), P(text)), "r") == []
+
+
+@needs_normalize
+def test_a_figure_in_a_line_ending_in_a_number():
+    rows = figure_rows(document(P("共慰问困难职工35人，发放慰问金  12")), "r")
+    assert [(r.raw, r.value) for r in rows] == [("35人", Decimal("35"))]
 
 
 @needs_normalize
