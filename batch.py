@@ -285,7 +285,8 @@ def _results(paths, executor, scheduler, ship_bytes, workers, timeout, unchanged
 
 @dataclass
 class Tally:
-    """Running counts of a batch plus the first rows for the summary; its size stays bounded."""
+    """Running counts of a batch plus the first rows for the summary. Bounded but for one
+    16-character report_id per distinct report read (to count files with the same bytes)."""
 
     total: int
     started: float = field(default_factory=time.monotonic)

@@ -7,6 +7,7 @@ tables with an explicit schema, so a `Decimal` stays a `DECIMAL(20,4)` all the w
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -81,6 +82,7 @@ class Column:
         return self.sql_type.startswith("DECIMAL")
 
 
+@functools.cache  # called for every table of every document written
 def columns(table: str) -> tuple[Column, ...]:
     """Columns of `table` in field order, typed from the dataclass annotations."""
     return tuple(_column(table, f) for f in dataclasses.fields(TABLES[table]))

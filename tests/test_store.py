@@ -236,3 +236,7 @@ def test_changed_bytes_keep_the_old_report_while_another_path_has_it(con):
     store.write(con, seed_records(old, "in/copy/a.pdf"), _file("in/copy/a.pdf", old))
     store.write(con, seed_records(new, "in/a.pdf"), _file("in/a.pdf", new))
     assert count(con, "reports", old) == 1 and count(con, "reports", new) == 1
+
+
+def test_columns_are_derived_once_per_table():
+    assert store.columns("reports") is store.columns("reports")  # on the hot path of every write
