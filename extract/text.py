@@ -22,8 +22,10 @@ _NUMBERINGS = (
 )
 _SENTENCE_END = regex.compile(r"[。；;！!？?]")
 _HEADING_MAX_CHARS = 40
-# `一、项目基本情况 ........ 1` or `（一）项目名称\t1`: a contents entry, not a heading
-_CONTENTS_ENTRY = regex.compile(r"^\S.{1,60}?(?:\t|\s{2,}|[.…·・\-]{3,})\s*\d{1,3}$")
+# `一、项目基本情况 ........ 1`, `（一）项目名称\t1`: a dot leader, or a numbered heading then a wide gap,
+# then the page number. An unnumbered line ending in a gap and a number is prose (`慰问困难职工\t35`).
+_DOT_LEADER_ENTRY = regex.compile(r"^\S.{0,60}?[.…·・\-]{3,}\s*\d{1,3}$")
+_GAP_ENTRY = regex.compile(r"^\S.{1,60}?(?:\t|\s{2,})\s*\d{1,3}$")
 _CONTENTS_TITLE = regex.compile(r"^目\s*录$")
 
 
@@ -56,4 +58,6 @@ def as_heading(text: str, page: int | None = None) -> Heading | None:
 def is_contents_line(raw_line: str) -> bool:
     """True for the `目录` title and for contents entries ending in a page number."""
     line = raw_line.strip()
-    return bool(_CONTENTS_TITLE.match(line) or _CONTENTS_ENTRY.match(line))
+    if _CONTENTS_TITLE.match(line) or _DOT_LEADER_ENTRY.match(line):
+        return True
+    return bool(_GAP_ENTRY.match(line) and numbering_of(line))

@@ -133,3 +133,18 @@ def test_format_is_sniffed_not_taken_from_the_name(tmp_path):
     misnamed = tmp_path / "really-a-docx.pdf"
     misnamed.write_bytes((SAMPLES / f"{SEED}.docx").read_bytes())
     assert extract(misnamed).source_format == "docx"
+
+
+@pytest.mark.parametrize("line, contents", [
+    ("一、项目基本情况\t1", True),
+    ("(一) 项目名称\t1", True),
+    ("二、绩效目标的核对和确定情况 ........ 7", True),
+    ("前言…………………………1", True),
+    ("目 录", True),
+    ("慰问困难职工\t35", False),  # a two-column line of prose or a borderless table, not a contents entry
+    ("全年共开展培训活动  12", False),
+    ("工会经费项目预算安排共计 490 万元", False),
+])
+def test_contents_entries_are_numbered_headings_or_dot_leaders(line, contents):
+    from extract.text import is_contents_line
+    assert is_contents_line(line) is contents
