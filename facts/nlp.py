@@ -218,9 +218,21 @@ _CUE_PATTERN = regex.compile("|".join(f"(?P<c{i}>{cue.pattern})" for i, cue in e
 _CLAUSE_END = regex.compile(r"[，,。；;：:！!？?]")
 
 
+def _labels_a_value(text: str, end: regex.Match) -> bool:
+    """A colon that closes a metric cue (`实际支出：`)."""
+    if end.group(0) not in "：:":
+        return False
+    before = text[max(0, end.start() - 12):end.start()]
+    return any(cue.end() == len(before) for cue in _CUE_PATTERN.finditer(before, overlapped=True))
+
+
 def metric_before(text: str, start: int, kind: str, not_before: int = 0) -> str | None:
-    """Label of the last metric cue for `kind` in the clause before `start` (and after `not_before`)."""
-    clause_start = max(not_before, *(m.end() for m in _CLAUSE_END.finditer(text, 0, start)), 0)
+    """Label of the last metric cue for `kind` in the clause before `start` (and after `not_before`).
+
+    A colon right after a cue labels what follows (`预算资金：100万元`), so it does not end the clause.
+    """
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, start) if not _labels_a_value(text, m)]
+    clause_start = max(not_before, *ends, 0)
     found = None
     for match in _CUE_PATTERN.finditer(text, clause_start, start, overlapped=False):
         cue = METRIC_CUES[int(match.lastgroup[1:])]

@@ -68,6 +68,12 @@ def test_budget_cues_total_budget_budget_is_and_budget_funds():
         assert report.funding([P(text)])["budget_yuan"] == Decimal("1000000"), text
 
 
+def test_a_labelled_form_line_gives_its_value():
+    got = report.funding([P("预算资金：100万元；实际支出：80万元；资金执行率：80%。")])
+    assert (got["budget_yuan"], got["spent_yuan"], got["execution_rate_pct"]) == (
+        Decimal("1000000"), Decimal("800000"), Decimal("80"))
+
+
 def test_each_funding_figure_from_its_own_cue():
     got = report.funding([P("项目预算安排490万元，实际到位400万元，到位率为81.63%，实际支出134.5万元，资金执行率为27.45%。")])
     assert got == {
