@@ -133,6 +133,11 @@ def _failed(path: str, name: str, report_id: str | None, problem: Problem) -> Re
     return Records(name, path, report_id, problems=(problem,))
 
 
+def one_line(err: BaseException) -> str:
+    """An exception as one line for a message: its text with whitespace collapsed, else its type."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
 def _problem(name: str, code: str, stage: str, message: str, report_id: str | None = None) -> Problem:
     return Problem(source_file=name, severity="error", code=code, message=message, stage=stage,
                    report_id=report_id)

@@ -20,7 +20,7 @@ import duckdb
 
 import load.export
 import load.store
-from batch import Tally, find_inputs, ingest
+from batch import Tally, find_inputs, ingest, one_line
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
 
@@ -216,9 +216,6 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return text or type(err).__name__
 
 
 def _default_workers() -> int:
@@ -233,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (load.store.StoreError, duckdb.Error, OSError) as err:
-        print(f"error: {_one_line(err)}", file=sys.stderr)
+        print(f"error: {one_line(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: every file reported done is stored; run the same command again to "

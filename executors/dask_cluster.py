@@ -190,12 +190,12 @@ def _outcome(future, given: str) -> Processed:
     except KilledWorker as err:
         return _lost(given, "worker_lost",
                      "The Dask workers running this file died every time it was tried "
-                     f"({_one_line(err)}); it may crash or exhaust the memory of a worker.")
+                     f"({batch.one_line(err)}); it may crash or exhaust the memory of a worker.")
     except CancelledError as err:
-        raise ClusterLost(f"the Dask cluster cancelled the work ({_one_line(err)})") from err
+        raise ClusterLost(f"the Dask cluster cancelled the work ({batch.one_line(err)})") from err
     except Exception as err:  # the task itself raised after its retries: not the document's rows
         return _lost(given, "stage_failed",
-                     f"extract failed on the Dask worker: {type(err).__name__}: {_one_line(err)}")
+                     f"extract failed on the Dask worker: {type(err).__name__}: {batch.one_line(err)}")
 
 
 def _lost(given: str, code: str, message: str) -> Processed:
@@ -208,5 +208,3 @@ def _lost(given: str, code: str, message: str) -> Processed:
     return Processed(records, replace(file, status="failed", ingested_at=datetime.now()))
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__

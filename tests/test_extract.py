@@ -100,22 +100,17 @@ def test_bad_bytes_named_pdf_get_their_own_code(tmp_path, content, code):
     assert error.value.message
 
 
-def test_zip_that_is_not_word_is_rejected(tmp_path):
+@pytest.mark.parametrize("member, content, code", [
+    ("hello.txt", "hi", "unsupported_format"),  # a ZIP that is not a Word document
+    ("word/document.xml", "<not xml", "unreadable_docx"),  # a damaged DOCX
+])
+def test_zip_that_is_not_a_readable_docx(tmp_path, member, content, code):
     path = tmp_path / "report.docx"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("hello.txt", "hi")
+        archive.writestr(member, content)
     with pytest.raises(ExtractError) as error:
         extract(path)
-    assert error.value.code == "unsupported_format"
-
-
-def test_damaged_docx_is_unreadable(tmp_path):
-    path = tmp_path / "report.docx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("word/document.xml", "<not xml")
-    with pytest.raises(ExtractError) as error:
-        extract(path)
-    assert error.value.code == "unreadable_docx"
+    assert error.value.code == code
 
 
 @pytest.mark.parametrize("name, code", [("encrypted-user-password.pdf", "encrypted_pdf"), ("truncated.pdf", "truncated_pdf")])
