@@ -338,12 +338,14 @@ def flattened(table: Table, mode: str) -> list[list[str]]:
     return grid
 
 
-def cell_text(table: Table, r: int, c: int, text: str) -> str:
+def cell_text(table: Table, r: int, c: int, text: str, mode: str = "merged") -> str:
     """The printed text of a cell: one character per line in a `vertical` column (body cells
-    one column wide only: a label spanning into the next column prints across)."""
+    one column wide only: a label spanning into the next column prints across). Vertical
+    text needs a merged cell as tall as the name: with `first` the name wraps instead."""
     row = table.rows[r]
     spanning = c + 1 < len(row.cells) and row.cells[c + 1] == "<"
-    if c in table.vertical and not row.header and not spanning and "\n" not in text:
+    if c in table.vertical and mode == "merged" and not row.header and not spanning \
+            and "\n" not in text:
         return "\n".join(text)
     return text
 
@@ -532,7 +534,7 @@ class DocxWriter:
                 align = "c" if table.rows[r].header else table.column_align(c)
                 p.alignment = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER,
                                "r": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-                self.run(p, cell_text(table, r, c, text), table.font, bold=table.rows[r].header)
+                self.run(p, cell_text(table, r, c, text, mode), table.font, bold=table.rows[r].header)
         for (r, c), span in spans(table).items():
             if (span.rows > 1 and mode == "merged") or span.cols > 1:
                 rows = span.rows if mode == "merged" else 1
@@ -631,7 +633,7 @@ def html_table(table: Table) -> str:
             rowspan = box.rows if mode == "merged" else 1
             attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + \
                     (f' colspan="{box.cols}"' if box.cols > 1 else "")
-            body = html.escape(cell_text(table, r, c, text)).replace("\n", "<br>")
+            body = html.escape(cell_text(table, r, c, text, mode)).replace("\n", "<br>")
             if row.header:
                 out.append(f"<th{attrs}>{body}</th>")
             else:
@@ -795,7 +797,7 @@ class ReportlabWriter:
                     line.append("")
                     continue
                 align = "c" if row.header else table.column_align(c)
-                body = html.escape(cell_text(table, r, c, text)).replace("\n", "<br/>")
+                body = html.escape(cell_text(table, r, c, text, mode)).replace("\n", "<br/>")
                 line.append(Paragraph(body, self.cell_style(table.font, align, row.header)))
             data.append(line)
         position = {r: i for i, r in enumerate(rows)}
@@ -993,7 +995,7 @@ def xlsx_workbook(source: Source):
                     cell.alignment = Alignment(horizontal=align, vertical="center",
                                                wrap_text=wraps)
                 height = max(len(lines) for _, lines, _ in cells if lines)
-                sheet.row_dimensions[row_no].height = round(height * block.font * 1.32 + 4, 1)
+                sheet.row_dimensions[row_no].height = round(height * block.font * 1.25 + 4, 1)
             if block.repeat and block.header_count():
                 sheet.print_title_rows = f"{first}:{first + block.header_count() - 1}"
             continue
