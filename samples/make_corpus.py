@@ -779,9 +779,7 @@ class ReportlabWriter:
     def table_chunk(self, table: Table, rows: list[int], repeat: int):
         from reportlab.lib import colors
         from reportlab.lib.units import cm
-        from reportlab.platypus import Paragraph
-        from reportlab.platypus import Table as RLTable
-        from reportlab.platypus import TableStyle
+        from reportlab.platypus import Paragraph, TableStyle
         mode = level_mode(table, "reportlab-ruled" if self.ruled else "reportlab-plain")
         grid = flattened(table, mode) if mode != "merged" else [r.cells for r in table.rows]
         data, commands = [], [("VALIGN", (0, 0), (-1, -1), "TOP" if mode == "first" else "MIDDLE"),
@@ -815,8 +813,9 @@ class ReportlabWriter:
                 commands.append(("SPAN", (c, rest[0]), (c + span.cols - 1, rest[-1])))
         if self.ruled:
             commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
-        return RLTable(data, colWidths=[w * cm for w in table.widths], repeatRows=repeat,
-                       style=TableStyle(commands), hAlign="CENTER")
+        return splitting_table_class()(data, colWidths=[w * cm for w in table.widths],
+                                       repeatRows=repeat, style=TableStyle(commands),
+                                       hAlign="CENTER")
 
     def page_furniture(self, canvas, doc) -> None:
         from reportlab.lib.units import cm
@@ -861,6 +860,19 @@ class ReportlabWriter:
             else:
                 story.append(self.paragraph(block))
         doc.build(story)
+
+
+def splitting_table_class():
+    """A reportlab Table that may break between any two rows, also inside a merged cell (as
+    Word does): the merged cell is cut, its text stays in the part on the first page. Plain
+    reportlab moves a whole row span to the next page."""
+    from reportlab.platypus import Table as RLTable
+
+    class SplittingTable(RLTable):
+        def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
+            return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+
+    return SplittingTable
 
 
 def contiguous(indices: list[int]) -> list[int]:
