@@ -1,8 +1,10 @@
 """Ingest a batch of report files: each file goes extract → facts, its rows go to a sink.
 
-    ingest(paths, db=..., out_parquet=None, executor="local" | "dask", workers=N, ...) -> Tally
+    ingest(IngestOptions(paths, db=..., workers=N, ...)) -> Tally
 
-One file: `process_file(path) -> Processed` never raises; whatever fails becomes a `problems`
+The command line builds and checks the options once (`IngestOptions`, with the per-document
+`ReadOptions` every worker gets), before any file is read. One file:
+`process_file(path, read=ReadOptions()) -> Processed` never raises; whatever fails becomes a `problems`
 row. Many files: `process_all` runs it in this process or in local worker processes (each file
 stopped at a deadline), `executors.dask_cluster.process_with_dask` as Dask tasks. Where the rows
 go: `DuckDBSink` (the store, one transaction per file) or `load.parquet.ParquetSink`, each
@@ -26,15 +28,39 @@ from typing import Iterator
 import duckdb
 
 import extract
-import facts
 import load.export
 import load.store
+from checks.rules import DEFAULT_RULES, ThresholdRule
+from facts.build import build_records
 from facts.records import Problem, Records
 from load.store import FileRow
 from workers import Lost, run as run_in_workers
 
 SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
 SUMMARY_ROWS = 30  # failed files and loaded reports kept for the summary
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What reading one document needs besides its path; sent along with every task."""
+
+    rules: tuple[ThresholdRule, ...] = DEFAULT_RULES  # behind_schedule thresholds (checks.rules)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """One ingest run, as the command line checked it."""
+
+    paths: tuple[str, ...]  # the input files, found already (`find_inputs`)
+    db: str = load.DEFAULT_DB
+    out_parquet: str | None = None  # write a Parquet dataset here instead of the database
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # Dask scheduler address (None: a local cluster)
+    ship_bytes: bool = False  # send file bytes to the Dask workers
+    workers: int = 1
+    timeout: float | None = None  # seconds per document (local executor); None = no limit
+    force: bool = False  # read files again even when unchanged since ingested
+    read: ReadOptions = ReadOptions()
 
 
 @dataclass(frozen=True)
@@ -59,7 +85,7 @@ class Processed:
 
 # --- one file --------------------------------------------------------------------------------
 
-def process_file(path: str, skip_sha256: str | None = None) -> Processed:
+def process_file(path: str, skip_sha256: str | None = None, read: ReadOptions = ReadOptions()) -> Processed:
     """Read, extract and build the rows of one file. Never raises: failures become problems.
 
     A file whose SHA-256 is `skip_sha256` (its path and bytes were ingested before) is not
@@ -72,7 +98,7 @@ def process_file(path: str, skip_sha256: str | None = None) -> Processed:
         return _outcome(Records(name, path, None, problems=(unreadable,)), file)
     if file.sha256 == skip_sha256:
         return Processed(Records(name, path, file.report_id), file, skipped=True)
-    processed = _outcome(_records(path, name, file.report_id), file)
+    processed = _outcome(_records(path, name, file.report_id, read), file)
     return replace(processed, seconds=time.monotonic() - started)
 
 
@@ -111,7 +137,7 @@ def lost_file(path: str, lost: Lost, timeout: float | None) -> Processed:
     return replace(processed, seconds=lost.seconds)
 
 
-def _records(path: str, name: str, report_id: str) -> Records:
+def _records(path: str, name: str, report_id: str, read: ReadOptions) -> Records:
     try:
         document = extract.extract(Path(path))
     except extract.ExtractError as err:
@@ -119,7 +145,8 @@ def _records(path: str, name: str, report_id: str) -> Records:
     except Exception as err:  # an internal bug in a stage: recorded, never dropped
         return _failed(path, name, report_id, _stage_failed(name, "extract", err, report_id))
     try:
-        return facts.build(document, report_id=report_id, source_file=name, source_path=path)
+        return build_records(document, report_id=report_id, source_file=name, source_path=path,
+                             rules=read.rules)
     except Exception as err:
         return _failed(path, name, report_id, _stage_failed(name, "normalize", err, report_id))
 
@@ -167,8 +194,8 @@ def find_inputs(paths: list[str]) -> list[str]:
 
 
 def process_all(paths: list[str], workers: int, timeout: float | None = None,
-                unchanged: dict[str, str] | None = None,
-                before_fork=lambda: None) -> Iterator[Processed]:
+                unchanged: dict[str, str] | None = None, before_fork=lambda: None,
+                read: ReadOptions = ReadOptions()) -> Iterator[Processed]:
     """`process_file` over `paths`, in completion order.
 
     In worker processes (each document stopped after `timeout` seconds, a `timeout` problem), or
@@ -177,20 +204,20 @@ def process_all(paths: list[str], workers: int, timeout: float | None = None,
     `before_fork` runs before each worker process is started: close the DuckDB store there (a
     forked child must not inherit its threads).
     """
-    tasks = [(path, (unchanged or {}).get(path)) for path in paths]
+    tasks = [(path, (unchanged or {}).get(path), read) for path in paths]
     if timeout is None and (workers <= 1 or len(paths) <= 1):
         return (process_file(*task) for task in tasks)
     return _in_workers(tasks, workers, timeout, before_fork)
 
 
-def _process_task(task: tuple[str, str | None]) -> Processed:
+def _process_task(task: tuple[str, str | None, ReadOptions]) -> Processed:
     return process_file(*task)
 
 
 def _in_workers(tasks, workers: int, timeout: float | None, before_fork) -> Iterator[Processed]:
     results = run_in_workers(_process_task, tasks, workers, timeout, before_fork)
     try:
-        for (path, _), result in results:
+        for (path, _, _), result in results:
             yield lost_file(path, result, timeout) if isinstance(result, Lost) else result
     finally:
         results.close()
@@ -249,22 +276,19 @@ def _sink(db: str, out_parquet: str | None):
 
 # --- the run ---------------------------------------------------------------------------------
 
-def ingest(paths: list[str], *, db: str, out_parquet: str | None = None, executor: str = "local",
-           scheduler: str | None = None, ship_bytes: bool = False, workers: int = 1,
-           timeout: float | None = None, force: bool = False, stream=None) -> Tally:
-    """Process `paths` with `executor` and write their rows to `out_parquet`, else to `db`;
-    progress on `stream` (stderr).
+def ingest(options: IngestOptions, stream=None) -> Tally:
+    """Process `options.paths` with its executor and write their rows to `out_parquet`, else to
+    `db`; progress on `stream` (stderr).
 
     The sink is opened first (an unusable one stops the run before any work) and tells which
     files are unchanged since they were ingested; those are skipped unless `force`. The DuckDB
     store writes each file in its own transaction, so a killed run loses only the files in flight.
     """
-    sink = _sink(db, out_parquet)
+    sink = _sink(options.db, options.out_parquet)
     try:
-        unchanged = {} if force else sink.ingested()
-        tally = Tally(total=len(paths))
-        results = _results(paths, executor, scheduler, ship_bytes, workers, timeout, unchanged,
-                           before_fork=sink.before_fork)
+        unchanged = {} if options.force else sink.ingested()
+        tally = Tally(total=len(options.paths))
+        results = _results(options, unchanged, before_fork=sink.before_fork)
         try:
             with Progress(tally, stream) as progress:
                 for processed in results:
@@ -279,13 +303,14 @@ def ingest(paths: list[str], *, db: str, out_parquet: str | None = None, executo
     return tally
 
 
-def _results(paths, executor, scheduler, ship_bytes, workers, timeout, unchanged,
-             before_fork) -> Iterator[Processed]:
-    if executor == "dask":
+def _results(options: IngestOptions, unchanged: dict[str, str], before_fork) -> Iterator[Processed]:
+    paths = list(options.paths)
+    if options.executor == "dask":
         from executors.dask_cluster import process_with_dask  # dask is imported for this only
-        return process_with_dask(paths, scheduler, ship_bytes=ship_bytes, unchanged=unchanged,
-                                 workers=workers)
-    return iter(process_all(paths, workers, timeout, unchanged, before_fork=before_fork))
+        return process_with_dask(paths, options.scheduler, ship_bytes=options.ship_bytes,
+                                 unchanged=unchanged, workers=options.workers, read=options.read)
+    return iter(process_all(paths, options.workers, options.timeout, unchanged,
+                            before_fork=before_fork, read=options.read))
 
 
 @dataclass
@@ -381,8 +406,8 @@ def _state(processed: Processed) -> str:
     if processed.skipped:
         return "unchanged, skipped"
     if processed.failed:
-        codes = ", ".join(p.code for p in processed.records.problems if p.severity == "error")
-        return f"failed ({codes})"
+        errors = [p for p in processed.records.problems if p.severity == "error"]
+        return "failed (" + "; ".join(f"{p.code}: {one_line(p.message)}" for p in errors) + ")"
     pages = f"{processed.pages} pages, " if processed.pages else ""
     return f"loaded ({pages}{processed.seconds:.1f} s)"
 

@@ -1,13 +1,16 @@
-"""Command line: ingest report files into the DuckDB store, export the dataset, show its status.
+"""Command line: ingest report files into the DuckDB store, export the dataset, compare, check the set-up.
 
-    python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N] [--timeout SECONDS] [--force]
+    python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N] [--timeout SECONDS] [--force] [--rules FILE]
     python pipeline.py export [--db FILE] --out DIR [--format csv|parquet|xlsx]
     python pipeline.py status [--db FILE]
+    python pipeline.py compare [--db FILE] [--by agency|fiscal_year|report_type] --out DIR
+    python pipeline.py doctor
 
 Each file goes extract → facts → load (`batch.py`); whatever fails becomes a `problems` row and
-the batch goes on. Files whose path and bytes were ingested before are skipped unless `--force`. Exit
-status 0 when every input was handled, 2 when the run itself could not proceed (also when no
-input file was found).
+the batch goes on. Options are checked once, before any file is read. Exit status 0 when every
+input was handled, 2 when the run itself could not proceed, 130 after Ctrl-C. Errors are one line;
+`--debug` shows the traceback. The stages are imported by the command that needs them, so
+`--help` stays fast.
 """
 from __future__ import annotations
 
@@ -16,28 +19,33 @@ import os
 import sys
 from collections import Counter
 
-import duckdb
-
-import load.export
-import load.store
-from batch import Tally, find_inputs, ingest, one_line
+from load import DEFAULT_DB, EXPORT_FORMATS
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
+GROUPINGS = ("agency", "fiscal_year", "report_type")
+
+
+class UsageError(Exception):
+    """A bad option or argument, found before any file is read: exit 2 with this one line."""
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 file`, `2 files`; `words` when the plural is not `word` + s."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
 # --- reporting -------------------------------------------------------------------------------
 
-def summary_lines(tally: Tally, db: str) -> list[str]:
-    files = f"{tally.done} file" + "s" * (tally.done != 1)
+def summary_lines(tally, db: str) -> list[str]:
     hint = "; --force reads them again" if tally.skipped else ""
-    lines = [f"{files} ingested into {db}: {tally.loaded} loaded, {tally.failed} failed, "
+    lines = [f"{plural(tally.done, 'file')} ingested into {db}: {tally.loaded} loaded, {tally.failed} failed, "
              f"{tally.skipped} skipped (unchanged since ingested{hint})"]
     read = tally.loaded + tally.failed
     if read:
-        lines.append(f"read {read} files ({tally.pages} PDF pages) in {tally.seconds:.1f} s: "
+        lines.append(f"read {plural(read, 'file')} ({plural(tally.pages, 'PDF page')}) in {tally.seconds:.1f} s: "
                      f"{tally.files_per_second:.2f} files/s, {tally.pages_per_second:.1f} pages/s")
     if tally.duplicates:
-        lines.append(f"{tally.duplicates} of the files had the same bytes as another file (stored once)")
+        lines.append(f"{plural(tally.duplicates, 'file')} had the same bytes as another file (stored once)")
     if tally.failed_by_code:
         lines.append("failed by code: " + _counts(tally.failed_by_code))
     if tally.warnings:
@@ -59,60 +67,68 @@ def _counts(counter: Counter) -> str:
 
 
 def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
+    from load.export import display_width
     header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
               "indicators", "figures")
     rows = [header] + sorted(loaded_rows)  # by file name: workers finish in any order
-    widths = [max(load.export.display_width(row[i]) for row in rows) for i in range(len(header))]
-    return ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - load.export.display_width(text))
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
+    return ["  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)).rstrip()
+            for row in rows]
 
 
 def status_lines(status: dict, db: str) -> list[str]:
     lines = [f"{db}:"]
-    lines += [f"  {table:<11} {n} rows" for table, n in status["counts"].items()]
+    lines += [f"  {table:<11} {plural(n, 'row')}" for table, n in status["counts"].items()]
     if status["files"]:
         lines.append("files: " + ", ".join(f"{s} {n}" for s, n in status["files"].items()))
     if not status["problems"]:
         return lines + ["problems: none"]
     files = status["problem_files"]
-    problems = [f"  {severity:<8} {code:<24} {n:>6} rows in {files[severity, code]} files"
+    problems = [f"  {severity:<8} {code:<24} {plural(n, 'row'):>9} in {plural(files[severity, code], 'file')}"
                 for severity, code, n in status["problems"]]
     return lines + ["problems:"] + problems
 
 
-# --- command line ----------------------------------------------------------------------------
+# --- commands --------------------------------------------------------------------------------
 
-def cmd_ingest(args) -> int:
+def ingest_options(args):
+    """The run's options, every one checked here, before any file is read."""
+    from batch import IngestOptions, ReadOptions, find_inputs
+    from checks.rules import RulesError, configured_rules
     if args.executor == "local" and (args.scheduler or args.ship_bytes):
-        print("error: --scheduler and --ship-bytes need --executor dask", file=sys.stderr)
-        return 2
+        raise UsageError("--scheduler and --ship-bytes need --executor dask")
+    try:
+        rules = configured_rules(args.rules)
+    except RulesError as err:
+        raise UsageError(str(err)) from err
     paths = find_inputs(args.paths)
     if not paths:
-        print(f"error: no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
     if args.db is not None and args.out_parquet:
-        print("warning: --db is ignored with --out-parquet (the rows go to the Parquet dataset)",
-              file=sys.stderr)
+        warn("--db is ignored with --out-parquet (the rows go to the Parquet dataset)")
     if args.timeout is not None and args.executor == "dask":
-        print("warning: --timeout is not enforced with --executor dask (README 'Running on a "
-              "cluster')", file=sys.stderr)
+        warn("--timeout is not enforced with --executor dask (README 'Running on a cluster')")
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
-    db = args.db or load.store.DEFAULT_DB
-    tally = ingest(paths, db=db, out_parquet=args.out_parquet, executor=args.executor,
-                   scheduler=args.scheduler, ship_bytes=args.ship_bytes, workers=args.workers,
-                   timeout=timeout or None, force=args.force)
-    print("\n".join(summary_lines(tally, args.out_parquet or db)))
+    return IngestOptions(tuple(paths), db=args.db or DEFAULT_DB, out_parquet=args.out_parquet,
+                         executor=args.executor, scheduler=args.scheduler, ship_bytes=args.ship_bytes,
+                         workers=args.workers, timeout=timeout or None, force=args.force,
+                         read=ReadOptions(rules=rules))
+
+
+def cmd_ingest(args) -> int:
+    from batch import ingest
+    options = ingest_options(args)
+    tally = ingest(options)
+    print("\n".join(summary_lines(tally, options.out_parquet or options.db)))
     return 0
 
 
 def cmd_export(args) -> int:
-    con = load.store.open_store(args.db, read_only=True)
+    from load.export import export
+    from load.store import open_store
+    con = open_store(_existing_db(args), read_only=True)
     try:
-        written = load.export.export(con, args.out, args.format)
+        written = export(con, args.out, args.format)
     finally:
         con.close()
     print("\n".join(f"wrote {p}" for p in written))
@@ -120,53 +136,87 @@ def cmd_export(args) -> int:
 
 
 def cmd_status(args) -> int:
-    con = load.store.open_store(args.db, read_only=True)
+    from load.store import open_store, status
+    db = _existing_db(args)
+    con = open_store(db, read_only=True)
     try:
-        print("\n".join(status_lines(load.store.status(con), args.db)))
+        print("\n".join(status_lines(status(con), db)))
     finally:
         con.close()
     return 0
 
+
 def cmd_compare(args) -> int:
-    import load.compare  # matplotlib is loaded for this command only
+    from load.charts import FontMissing, cjk_font_path
+    from load.compare import compare
+    db = _existing_db(args)
     try:
-        written = load.compare.compare(args.db, args.out, by=args.by)
-    except load.compare.charts.FontMissing as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        cjk_font_path()  # before anything is written
+    except FontMissing as err:
+        raise UsageError(str(err)) from err
+    written = compare(db, args.out, by=args.by)
     print("\n".join(f"wrote {p}" for p in written))
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from doctor import check_parts, report_lines
+    print("\n".join(report_lines(check_parts())))
+    return 0
+
+
+def _existing_db(args) -> str:
+    db = args.db or DEFAULT_DB
+    if not os.path.isfile(db):
+        raise UsageError(f"no database at {db} (run `python pipeline.py ingest PATH` first, or "
+                         "name one with --db FILE)")
+    return db
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+# --- the parser ------------------------------------------------------------------------------
 
 def _timeout(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be 0 (no timeout) or more seconds, got {text}")
     return value
 
 
 def _workers(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text}")
     return value
+
+
+def _add_db(command: argparse.ArgumentParser) -> None:
+    # default None, resolved by the command: ingest warns when a --db it ignores was given
+    command.add_argument("--db", metavar="FILE", help=f"DuckDB database file (default: {DEFAULT_DB})")
 
 
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="pipeline.py", description="Turn budget-performance reports into a dataset.")
+    main_parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", default=load.store.DEFAULT_DB, metavar="FILE",
-                    help=f"DuckDB database file (default: {load.store.DEFAULT_DB})")
 
     ingest_cmd = commands.add_parser(
-        "ingest", parents=[db], help="read report files into the database",
+        "ingest", help="read report files into the database",
         description="Read .pdf/.docx/.doc/.wps files (folders are searched recursively) into the "
                     "database; files ingested before with the same bytes are skipped, re-ingesting "
                     "the same bytes replaces their rows.")
     ingest_cmd.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    _add_db(ingest_cmd)
     ingest_cmd.add_argument("--workers", type=_workers, default=_default_workers(), metavar="N",
                             help="worker processes (default: number of cores)")
     ingest_cmd.add_argument("--timeout", type=_timeout, metavar="SECONDS",
@@ -175,6 +225,9 @@ def parser() -> argparse.ArgumentParser:
                                  "the files are read in this process)")
     ingest_cmd.add_argument("--force", action="store_true",
                             help="read files again even when their path and bytes were ingested before")
+    ingest_cmd.add_argument("--rules", metavar="FILE",
+                            help="behind_schedule thresholds as a TOML/JSON file (default: the file "
+                                 "PERFREPORTS_CHECK_RULES names, else Sichuan's 川财绩〔2025〕10号)")
     ingest_cmd.add_argument("--executor", choices=("local", "dask"), default="local",
                             help="where documents are read: local worker processes, or Dask tasks "
                                  "on the cluster of --scheduler (a local one of --workers processes "
@@ -186,36 +239,42 @@ def parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--out-parquet", metavar="DIR",
                             help="write a Parquet dataset partitioned by fiscal_year into DIR "
                                  "instead of the database")
-    # None: not given (the defaults are applied in cmd_ingest, which warns about ignored options)
-    ingest_cmd.set_defaults(run=cmd_ingest, db=None)
+    ingest_cmd.set_defaults(run=cmd_ingest)
 
     export_cmd = commands.add_parser(
-        "export", parents=[db], help="write the dataset tables to files",
+        "export", help="write the dataset tables to files",
         description="Write reports, indicators, figures and problems as CSV or Parquet files, "
                     "or as one dataset.xlsx with a sheet per table.")
+    _add_db(export_cmd)
     export_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    export_cmd.add_argument("--format", choices=load.export.FORMATS, default="csv",
+    export_cmd.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
                             help="file format (default: csv)")
     export_cmd.set_defaults(run=cmd_export)
 
     status_cmd = commands.add_parser(
-        "status", parents=[db], help="row counts and problems by code",
+        "status", help="row counts and problems by code",
         description="Show row counts per table, files by status and problems by code.")
+    _add_db(status_cmd)
     status_cmd.set_defaults(run=cmd_status)
 
     compare_cmd = commands.add_parser(
-        "compare", parents=[db], help="compare reports: summary.xlsx, charts, report.html",
+        "compare", help="compare reports: summary.xlsx, charts, report.html",
         description="Write summary.xlsx (one row per report, indicators across years and agencies, "
                     "problems), PNG charts (execution rate against 序时进度, indicator achievement) and "
                     "a self-contained report.html; also (re)creates the views report_summary and "
                     "indicator_achievement in the database.")
+    _add_db(compare_cmd)
     compare_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    compare_cmd.add_argument("--by", choices=("agency", "fiscal_year", "report_type"), default="agency",
+    compare_cmd.add_argument("--by", choices=GROUPINGS, default="agency",
                              help="order and group reports by (default: agency)")
     compare_cmd.set_defaults(run=cmd_compare)
+
+    doctor_cmd = commands.add_parser(
+        "doctor", help="what is installed, and what each missing part disables",
+        description="List the optional parts (OCR engine, LibreOffice, a CJK font, Chromium, qpdf): "
+                    "found or missing, what a missing one disables and the command that installs it.")
+    doctor_cmd.set_defaults(run=cmd_doctor)
     return main_parser
-
-
 
 
 def _default_workers() -> int:
@@ -229,13 +288,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (load.store.StoreError, duckdb.Error, OSError) as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("interrupted: every file reported done is stored; run the same command again to "
               "go on", file=sys.stderr)
         return 130
+    except Exception as err:  # one line for the person at the terminal; the traceback with --debug
+        if args.debug:
+            raise
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return 2
+
+
+# Errors whose text says it all; any other exception is a bug, named by its type.
+_SELF_EXPLAINING = ("UsageError", "StoreError", "RulesError")
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    if isinstance(err, OSError) or type(err).__name__ in _SELF_EXPLAINING or type(err).__module__ in ("duckdb", "_duckdb"):
+        return text or type(err).__name__
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 if __name__ == "__main__":

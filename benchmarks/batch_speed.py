@@ -47,8 +47,8 @@ def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[bat
     """The run's tally and its processor seconds (this process and its worker processes)."""
     db = Path(tempfile.mkdtemp(dir=folder)) / f"bench-{workers}-{run}.duckdb"
     before = _cpu_seconds()
-    tally = batch.ingest(paths, db=str(db), workers=workers, timeout=pipeline.DEFAULT_TIMEOUT,
-                         stream=io.StringIO())
+    options = batch.IngestOptions(tuple(paths), db=str(db), workers=workers, timeout=pipeline.DEFAULT_TIMEOUT)
+    tally = batch.ingest(options, stream=io.StringIO())
     assert tally.loaded == len(paths), f"{tally.failed} files failed: {tally.failed_by_code}"
     return tally, _cpu_seconds() - before
 

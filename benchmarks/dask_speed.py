@@ -56,8 +56,8 @@ def main(n: int) -> None:
         lines = []
 
         start = time.perf_counter()
-        tally = batch.ingest(paths, db=str(folder / "local.duckdb"), workers=WORKERS, timeout=None,
-                             stream=io.StringIO())
+        options = batch.IngestOptions(tuple(paths), db=str(folder / "local.duckdb"), workers=WORKERS)
+        tally = batch.ingest(options, stream=io.StringIO())
         assert tally.loaded == len(paths)
         lines.append(("local process pool, 2 workers", time.perf_counter() - start))
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 
-import facts  # noqa: E402
+from facts.build import build_records  # noqa: E402
 import load.store  # noqa: E402
 from extract import extract  # noqa: E402
 from extract.model import Document  # noqa: E402
@@ -75,7 +75,7 @@ def pdfplumber_text(paths, tables: bool = False):
 def full_pipeline(paths, con):
     for path in paths:
         document = extract(path)
-        records = facts.build(document, report_id=path.stem[:16], source_file=path.name, source_path=str(path))
+        records = build_records(document, report_id=path.stem[:16], source_file=path.name, source_path=str(path))
         load.store.write(con, records)
 
 
@@ -88,7 +88,7 @@ def stage_profile(paths, con) -> dict[str, float]:
         stages["report row"] += median_ms(lambda: report_row(document, report_id="x", source_file="f", source_path="p"))
         stages["indicators"] += median_ms(lambda: indicator_rows(document, "x"))
         stages["figures"] += median_ms(lambda: figure_rows(document, "x"))
-        records: Records = facts.build(document, report_id="x", source_file=path.name, source_path=str(path))
+        records: Records = build_records(document, report_id="x", source_file=path.name, source_path=str(path))
         stages["load"] += median_ms(lambda: load.store.write(con, records))
     return stages
 
@@ -97,8 +97,8 @@ def peak_memory_mb(pdf: Path) -> float:
     """Peak RSS of a fresh process that runs extract + facts on `pdf`."""
     code = (
         "import sys; sys.path.insert(0, %r)\n"
-        "import facts; from extract import extract; from pathlib import Path\n"
-        "p = Path(%r); facts.build(extract(p), report_id='x', source_file=p.name, source_path=str(p))\n"
+        "from facts.build import build_records; from extract import extract; from pathlib import Path\n"
+        "p = Path(%r); build_records(extract(p), report_id='x', source_file=p.name, source_path=str(p))\n"
     ) % (str(ROOT), str(pdf))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -14,7 +14,7 @@ from functools import partial
 from checks.funding import Finding, behind_schedule, missing_field, rate_mismatch
 from checks.messages import message
 from checks.prose import table_prose_mismatch
-from checks.rules import DEFAULT_RULES, ThresholdRule, configured_rules, load_rules
+from checks.rules import DEFAULT_RULES, ThresholdRule, load_rules
 from checks.targets import below_target, outcome
 from facts.records import Problem, Records
 
@@ -25,10 +25,13 @@ CODES = ("rate_mismatch", "behind_schedule", "below_stage_target", "below_target
 
 
 def run_checks(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> list[Problem]:
-    """Warnings for one document; nothing for a document that has no `reports` row."""
+    """Warnings for one document; nothing for a document that has no `reports` row.
+
+    `rules`: the behind_schedule rule set, read once by the caller (`checks.rules.configured_rules`);
+    the default set when None."""
     if records.report is None:
         return []
-    rules = configured_rules() if rules is None else rules
+    rules = DEFAULT_RULES if rules is None else rules
     checks = (
         ("missing_field", missing_field),
         ("rate_mismatch", rate_mismatch),

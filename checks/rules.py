@@ -8,8 +8,9 @@ The default is Sichuan's 川财绩〔2025〕10号: execution below 25% by the en
     min_rate_pct = 25                      …]}
     source = "川财绩〔2025〕10号"
 
-named by the environment variable PERFREPORTS_CHECK_RULES (read by every ingest worker) or passed
-to `checks.run_checks(records, rules=load_rules(path))`.
+named by `ingest --rules FILE` or the environment variable PERFREPORTS_CHECK_RULES — read and
+checked once, before any file is read (a bad file is exit 2) — or passed to
+`checks.run_checks(records, rules=load_rules(path))`.
 """
 from __future__ import annotations
 
@@ -67,7 +68,14 @@ def load_rules(path: str | Path) -> tuple[ThresholdRule, ...]:
     return tuple(sorted(rules, key=lambda r: r.by_month))
 
 
-def configured_rules() -> tuple[ThresholdRule, ...]:
-    """The rules named by PERFREPORTS_CHECK_RULES, else the default set."""
-    path = os.environ.get(RULES_ENV)
-    return load_rules(path) if path else DEFAULT_RULES
+def configured_rules(path: str | None = None) -> tuple[ThresholdRule, ...]:
+    """The rules of the file `path`, else of the file PERFREPORTS_CHECK_RULES names, else the
+    default set. `RulesError` for a file that cannot be read or holds no valid rule set."""
+    path = path or os.environ.get(RULES_ENV)
+    if path:
+        try:
+            return load_rules(path)
+        except RulesError as err:
+            source = "--rules" if path != os.environ.get(RULES_ENV) else RULES_ENV
+            raise RulesError(f"{source}: {err}") from err
+    return DEFAULT_RULES

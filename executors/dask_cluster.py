@@ -44,19 +44,21 @@ class ClusterLost(OSError):
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def run_document(given: str, opened: str, skip_sha256: str | None = None) -> Processed:
+def run_document(given: str, opened: str, skip_sha256: str | None = None,
+                 read: batch.ReadOptions = batch.ReadOptions()) -> Processed:
     """The task for a file on a filesystem the worker sees: `opened` is the absolute path."""
     with _ONE_AT_A_TIME:
-        return as_given(batch.process_file(opened, skip_sha256), opened, given)
+        return as_given(batch.process_file(opened, skip_sha256, read), opened, given)
 
 
-def run_bytes(given: str, data: bytes, mtime: datetime | None) -> Processed:
+def run_bytes(given: str, data: bytes, mtime: datetime | None,
+              read: batch.ReadOptions = batch.ReadOptions()) -> Processed:
     """The task for a file sent as bytes: written to a temporary folder under its own name."""
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="perfreports-") as folder:
         opened = os.path.join(folder, Path(given).name)
         with open(opened, "wb") as f:
             f.write(data)
-        return as_given(batch.process_file(opened), opened, given, mtime)
+        return as_given(batch.process_file(opened, read=read), opened, given, mtime)
 
 
 def as_given(processed: Processed, opened: str, given: str, mtime: datetime | None = None) -> Processed:
@@ -81,7 +83,8 @@ Processed = batch.Processed
 def process_with_dask(paths: list[str], scheduler: str | None = None, *, ship_bytes: bool = False,
                       unchanged: dict[str, str] | None = None, chunk: int | None = None,
                       workers: int | None = None, retries: int = RETRIES,
-                      client: Client | None = None) -> Iterator[Processed]:
+                      client: Client | None = None,
+                      read: batch.ReadOptions = batch.ReadOptions()) -> Iterator[Processed]:
     """`process_file` over `paths` as Dask tasks, in completion order.
 
     On the cluster at `scheduler` (`tcp://host:8786`), on `client` when given, else on a local
@@ -104,7 +107,7 @@ def process_with_dask(paths: list[str], scheduler: str | None = None, *, ship_by
                 given = next(pending, None)
                 if given is None:
                     return
-                future = _submit(dask_client, given, unchanged.get(given), ship_bytes, retries)
+                future = _submit(dask_client, given, unchanged.get(given), ship_bytes, retries, read)
                 if isinstance(future, Processed):  # decided here without a task
                     skipped.append(future)
                     continue
@@ -167,9 +170,10 @@ class _Window:
         return max(MIN_IN_FLIGHT, 2 * self.threads)
 
 
-def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: bool, retries: int):
+def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: bool, retries: int,
+            read: batch.ReadOptions):
     if not ship_bytes:
-        return client.submit(run_document, given, os.path.abspath(given), skip_sha256,
+        return client.submit(run_document, given, os.path.abspath(given), skip_sha256, read,
                              retries=retries, pure=False)
     try:
         data = Path(given).read_bytes()
@@ -181,7 +185,7 @@ def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: boo
         return Processed(Records(file.source_file, given, file.report_id), file, skipped=True)
     # Bytes go inline with the task (not scattered): if the worker dies, the scheduler still
     # holds them and can run the task elsewhere.
-    return client.submit(run_bytes, given, data, mtime, retries=retries, pure=False)
+    return client.submit(run_bytes, given, data, mtime, read, retries=retries, pure=False)
 
 
 def _outcome(future, given: str) -> Processed:

@@ -4,17 +4,16 @@ RapidOCR (PP-OCRv4 detection and recognition as ONNX models shipped inside the
 `rapidocr-onnxruntime` wheel) reads every page; tesseract `chi_sim` was measured and not taken: it
 drops every ≥/≤ and decimal point of the tables (docs/ocr.md). RapidOCR in turn reads the ≥ of
 CJK fonts as a `2` or drops it on noisy scans, so the first glyph of a value is checked against
-rendered glyph templates (`leading_sign`). The engine is loaded once per process and kept.
+glyph templates shipped with the package (`leading_sign`). The engine is loaded once per process and kept.
 """
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from extract.errors import ExtractError
 
 # Boxes RapidOCR scores below this are dropped by its default (0.5); we keep them down to this
 # and let the confidence travel with the text, so a doubtful value is flagged, not lost.
@@ -34,16 +33,23 @@ class OcrBox:
     engine: str = "rapidocr"
 
 
+INSTALL_HINT = "pip install '.[ocr]' (and on Debian apt-get install libgl1 libglib2.0-0)"
+
+
+def missing() -> str | None:
+    """Why pages without a text layer cannot be read here (the OCR engine or OpenCV cannot be
+    imported), or None when they can."""
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError as err:  # also OSError-like ImportErrors: libGL.so.1 missing for cv2
+        return f"the OCR engine cannot be loaded ({err}); {INSTALL_HINT}"
+    return None
+
+
 @functools.cache
 def _rapidocr():
-    try:
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError:
-        raise ExtractError(
-            "no_text_layer",
-            "The PDF has pages without a text layer and the OCR engine is not installed "
-            "(pip install '.[ocr]').",
-        )
+    from rapidocr_onnxruntime import RapidOCR
     # one thread per process: pages and files run in parallel processes instead
     return RapidOCR(use_cls=False, text_score=_MIN_SCORE, intra_op_num_threads=1, inter_op_num_threads=1)
 
@@ -66,18 +72,12 @@ def read_boxes(image: np.ndarray) -> list[OcrBox]:
 # ---- comparison signs ---------------------------------------------------------------------------
 # The recognition model reads the ≥ of common CJK fonts (a chevron over a slanted bar) as a `2`
 # or drops it when the scan is a little noisy. The first glyph of a value is therefore checked
-# against glyph templates of ≥, ≤ and the digits, rendered from the fonts on the machine.
+# against glyph templates of ≥, ≤ and the digits. The templates ship with the package
+# (data/sign_templates.npz, made by scripts/make_sign_templates.py), so the check gives the same
+# answer on every machine, whatever fonts it has.
 
 _SIGNS = "≥≤"
-_TEMPLATE_CHARS = _SIGNS + "0123456789"
-_FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-)
+TEMPLATES_FILE = Path(__file__).with_name("data") / "sign_templates.npz"
 _GLYPH = 24  # templates and candidates are compared as 24×24 squares
 _SIGN_MARGIN = 0.05  # a sign must match this much better than the best digit
 
@@ -102,20 +102,11 @@ def _normalised(mask: np.ndarray) -> np.ndarray | None:
 
 @functools.cache
 def _templates() -> tuple[tuple[str, np.ndarray], ...]:
-    from PIL import Image, ImageDraw, ImageFont
-
-    templates = []
-    for path in _FONT_FILES:
-        if not os.path.exists(path):
-            continue
-        font = ImageFont.truetype(path, 64)
-        for char in _TEMPLATE_CHARS:
-            image = Image.new("L", (96, 96), 0)
-            ImageDraw.Draw(image).text((16, 8), char, fill=255, font=font)
-            glyph = _normalised(np.asarray(image) > 127)
-            if glyph is not None:
-                templates.append((char, glyph))
-    return tuple(templates)
+    with np.load(TEMPLATES_FILE) as data:
+        chars, packed = data["chars"], data["masks"]
+    masks = np.unpackbits(packed, axis=-1).astype(bool)  # 96 columns: a whole number of bytes
+    glyphs = ((str(char), _normalised(mask)) for char, mask in zip(chars, masks))
+    return tuple((char, glyph) for char, glyph in glyphs if glyph is not None)
 
 
 def leading_sign(crop: np.ndarray) -> tuple[str, float, int] | None:

@@ -38,13 +38,26 @@ def read_pdf(path: Path) -> Document:
     scanned = [number for number, page in enumerate(pages, start=1) if page is None]
     warnings: tuple[tuple[str, str], ...] = ()
     if scanned:  # pages without a usable text layer are read by OCR (extract/scan.py)
-        from extract.scan import page_ranges, read_scanned_pages
-        ocr_pages = read_scanned_pages(path, scanned)
-        pages = [page or ocr_pages[number] for number, page in enumerate(pages, start=1)]
-        warnings = (("ocr_pages", f"Pages {page_ranges(scanned)} had no text layer and were read by OCR."),)
-    pages = drop_running_lines(pages)
-    return Document(source_format="scanned_pdf" if scanned else "pdf", blocks=tuple(assemble_blocks(pages)),
+        pages, warnings = _read_scanned(path, pages, scanned)
+    ocr_used = scanned and all(page is not None for page in pages)
+    read = drop_running_lines([page for page in pages if page is not None])
+    return Document(source_format="scanned_pdf" if ocr_used else "pdf", blocks=tuple(assemble_blocks(read)),
                     pages=len(pages), warnings=warnings)
+
+
+def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int]):
+    """`pages` with the `scanned` ones read by OCR, and the warning saying so. Without the OCR
+    engine a document of scans only is `no_text_layer`; in a document with a text layer on
+    other pages, the scanned ones (a signed last page …) are left out with a warning."""
+    from extract import ocr
+    from extract.scan import page_ranges, read_scanned_pages
+    why_not = ocr.missing()
+    if why_not is not None and len(scanned) < len(pages):
+        return pages, (("ocr_pages", f"Pages {page_ranges(scanned)} have no text layer and were not "
+                                     f"read: {why_not}."),)
+    ocr_pages = read_scanned_pages(path, scanned)
+    pages = [page or ocr_pages[number] for number, page in enumerate(pages, start=1)]
+    return pages, (("ocr_pages", f"Pages {page_ranges(scanned)} had no text layer and were read by OCR."),)
 
 
 def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:

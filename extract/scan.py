@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 import regex
 
 from extract import ocr
+from extract.errors import ExtractError
 from extract.lines import TextLine
 from extract.page import PageContent, compose_page, find_table_cells, grid_of
 from extract.pdf_objects import PageObjects
@@ -265,7 +266,12 @@ def read_scanned_pages(path: Path, numbers: list[int]) -> dict:
 
     In a main process with cores to spare the pages are OCRed in parallel worker processes; in a
     pipeline worker (which already runs one file per core) they are read one after the other.
+    `ExtractError` (`no_text_layer`) when the OCR engine is not installed.
     """
+    why_not = ocr.missing()
+    if why_not is not None:
+        raise ExtractError("no_text_layer", f"Pages {page_ranges(numbers)} have no text layer and "
+                                            f"cannot be read here: {why_not}.")
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(numbers))
     if workers < 2 or len(numbers) < 3 or multiprocessing.parent_process() is not None:
         return _read_pages_of(str(path), numbers)

@@ -1,4 +1,4 @@
-"""Stage 2: turn a `Document` into dataset rows (reports, indicators, figures, problems)."""
+"""All rows one document contributes: the `reports` row, indicators, figures, problems, checks."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -14,8 +14,10 @@ from facts.report import report_row
 _REPORT_WORDS = regex.compile(r"绩效|监控|自评|评价|预算|指标")
 
 
-def build(document: Document, *, report_id: str, source_file: str, source_path: str) -> Records:
-    """All rows one document contributes to the dataset."""
+def build_records(document: Document, *, report_id: str, source_file: str, source_path: str,
+                  rules: tuple | None = None) -> Records:
+    """All rows one document contributes to the dataset; `rules`: the behind_schedule rule set
+    (`checks.rules`; the default set when None)."""
     def problem(severity: str, code: str, message: str, stage: str = "extract") -> Problem:
         return Problem(source_file=source_file, severity=severity, code=code, message=message,
                        stage=stage, report_id=report_id)
@@ -35,7 +37,7 @@ def build(document: Document, *, report_id: str, source_file: str, source_path: 
         problems=warnings + tuple(replace(p, source_file=source_file) for p in table_problems),
     )
     from checks import run_checks  # here, not at the top: checks imports facts.records
-    return replace(records, problems=records.problems + tuple(run_checks(records)))
+    return replace(records, problems=records.problems + tuple(run_checks(records, rules)))
 
 
 def looks_like_report(document: Document) -> bool:

@@ -1,10 +1,15 @@
-"""PNG charts of the compare outputs (matplotlib, Agg), labelled in Chinese with Noto Sans CJK SC.
+"""PNG charts of the compare outputs (matplotlib, Agg), labelled in Chinese.
 
-The font comes from Debian's fonts-noto-cjk; without it Chinese labels would be drawn as empty
-boxes (tofu), so its absence is an error, never a silent fallback.
+The font is looked up the way the system sees fonts: through fontconfig (`fc-list :lang=zh-cn`)
+where it is installed, else in matplotlib's font list (rebuilt once when it may be stale, e.g.
+after fonts were installed). Noto Sans CJK SC (Debian's fonts-noto-cjk) is preferred; any
+installed font covering Chinese will do. Without one, Chinese labels would be drawn as empty
+boxes (tofu), so its absence is an error naming the package, never a silent fallback.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-CJK_FAMILY = "Noto Sans CJK SC"
+# Preferred first; the first family is the one fonts-noto-cjk installs.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback")
+FONT_PACKAGE = "fonts-noto-cjk"
 EXECUTION_COLOR = "#2a6fdb"   # bars of the execution rate (the screenshot test looks for it)
 PROGRESS_COLOR = "#d62728"    # the 序时进度 marker
 OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "unjudged": "#b0b0b0"}
@@ -25,16 +33,52 @@ DPI = 110
 
 
 class FontMissing(RuntimeError):
-    """The CJK font the charts need is not installed."""
+    """No installed font covers Chinese: the charts cannot be labelled."""
 
 
 @lru_cache(maxsize=1)
 def cjk_font_path() -> str:
+    """The file of the CJK font the charts use; `FontMissing` when none is installed."""
+    fc_list = shutil.which("fc-list")
+    path = _fontconfig_font(fc_list) if fc_list else _matplotlib_font()
+    if path is None:
+        seen_by = "fontconfig" if fc_list else "matplotlib"
+        raise FontMissing(f"no font covering Chinese is installed ({seen_by} lists none), so the "
+                          f"charts cannot be labelled: install Debian's {FONT_PACKAGE} "
+                          f"(apt-get install {FONT_PACKAGE})")
+    return path
+
+
+def _fontconfig_font(fc_list: str) -> str | None:
+    """The preferred font fontconfig lists as covering Simplified Chinese, regular weight first."""
     try:
-        return font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY), fallback_to_default=False)
-    except ValueError as err:
-        raise FontMissing(f"font “{CJK_FAMILY}” not found: install Debian's fonts-noto-cjk "
-                          "(apt-get install fonts-noto-cjk) to draw Chinese labels") from err
+        listing = subprocess.run([fc_list, ":lang=zh-cn", "file", "family", "style"], capture_output=True,
+                                 text=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fonts = []  # (family rank, bold, path)
+    for line in listing.splitlines():
+        path, _, rest = line.partition(": ")
+        families, _, style = rest.partition(":style=")
+        names = [name.strip() for name in families.split(",")]
+        rank = min((CJK_FAMILIES.index(n) for n in names if n in CJK_FAMILIES), default=len(CJK_FAMILIES))
+        fonts.append((rank, "Bold" in style or "Heavy" in style, path))
+    return min(fonts)[2] if fonts else None
+
+
+def _matplotlib_font() -> str | None:
+    """A preferred CJK family from matplotlib's font list; the list is rebuilt once when none is
+    in it, since it is cached on disk and does not see fonts installed after it was written."""
+    for rebuild in (False, True):
+        if rebuild:
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        for family in CJK_FAMILIES:
+            try:
+                return font_manager.findfont(font_manager.FontProperties(family=family),
+                                             fallback_to_default=False)
+            except ValueError:
+                continue
+    return None
 
 
 def cjk_font() -> font_manager.FontProperties:

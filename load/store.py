@@ -17,10 +17,10 @@ import duckdb
 import pyarrow as pa
 
 from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
+from load import DEFAULT_DB  # noqa: F401 (re-exported)
 from load.views import VIEWS
 
 SCHEMA_VERSION = 1
-DEFAULT_DB = "reports.duckdb"
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 

@@ -1000,6 +1000,8 @@ def xlsx_workbook(source: Source):
                 header = block.rows[r].header
                 for c, (text, lines, wraps) in enumerate(cells):
                     cell = sheet.cell(row=row_no, column=c + 1, value=text or None)
+                    if text.startswith("="):
+                        cell.data_type = "s"  # a target such as =100%, not a formula
                     cell.border = border
                     cell.font = XFont(name=font, size=block.font, bold=header)
                     align = "center" if header and wraps else "left" if not wraps else \

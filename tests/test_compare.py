@@ -2,6 +2,7 @@
 draw Chinese glyphs (not tofu) and report.html rendered in headless Chromium."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import checks
 import load.charts as charts
 import load.compare as compare
 from facts.records import IndicatorRow
+from parts import EMPTY_FONTCONFIG, missing, needs_chromium, needs_cjk_font
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "qingyunpu-2023-monitoring.pdf"
@@ -34,6 +36,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     """A database of three samples and one variant, and the compare outputs made from it."""
+    if missing("CJK font"):
+        pytest.skip(f"compare draws Chinese charts: {missing('CJK font')}")
     folder = tmp_path_factory.mktemp("compare")
     db = folder / "reports.duckdb"
     ingested = run("ingest", *map(str, INPUTS), "--db", str(db), "--workers", "1")
@@ -129,8 +133,11 @@ def test_compare_without_a_database_is_a_clean_error(tmp_path):
     assert run("compare", "--by", "colour", "--out", str(tmp_path)).returncode == 2
 
 
-def test_missing_font_fails_clearly(monkeypatch):
-    monkeypatch.setattr(charts, "CJK_FAMILY", "No Such Font CJK")
+def test_missing_font_fails_clearly(monkeypatch, tmp_path):
+    """With no font at all (an empty fontconfig configuration, as on a machine without
+    fonts-noto-cjk), the charts name the package to install; `compare` is exit 2, one line."""
+    (tmp_path / "fonts.conf").write_text(EMPTY_FONTCONFIG, encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))  # fontconfig sees no font
     charts.cjk_font_path.cache_clear()
     try:
         with pytest.raises(charts.FontMissing, match="fonts-noto-cjk"):
@@ -138,6 +145,20 @@ def test_missing_font_fails_clearly(monkeypatch):
     finally:
         monkeypatch.undo()
         charts.cjk_font_path.cache_clear()
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig (fc-list) is not installed")
+def test_compare_without_any_font_is_a_one_line_error(tmp_path):
+    (tmp_path / "fonts.conf").write_text(EMPTY_FONTCONFIG, encoding="utf-8")
+    db = tmp_path / "reports.duckdb"
+    assert run("ingest", str(SEED), "--db", str(db), "--workers", "1").returncode == 0
+    result = subprocess.run([sys.executable, str(ROOT / "pipeline.py"), "compare", "--db", str(db), "--out",
+                             str(tmp_path / "out")], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "apt-get install fonts-noto-cjk" in line
+    assert not (tmp_path / "out").exists()  # nothing written before the check
 
 
 # --- charts: Chinese glyphs, not tofu --------------------------------------------------------
@@ -152,6 +173,7 @@ def render(text: str, font_path: str | None = None) -> np.ndarray:
         return ink(charts.render_label(text, font_path))
 
 
+@needs_cjk_font
 def test_cjk_font_covers_the_chart_labels():
     from fontTools.ttLib import TTCollection
     collection = TTCollection(charts.cjk_font_path())
@@ -160,6 +182,7 @@ def test_cjk_font_covers_the_chart_labels():
     assert [ch for ch in labels if ord(ch) not in cmap] == []
 
 
+@needs_cjk_font
 def test_chinese_renders_as_glyphs_not_boxes():
     from matplotlib import font_manager
     latin = font_manager.findfont("DejaVu Sans")
@@ -198,8 +221,7 @@ def test_html_is_self_contained(out):
         assert words in page
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None,
-                    reason="Debian chromium not installed (apt-get install chromium; listed in requirements-debian.txt)")
+@needs_chromium
 def test_html_screenshot_shows_the_charts(out, tmp_path):
     shot = tmp_path / "shot.png"
     with tempfile.TemporaryDirectory() as profile:

@@ -68,7 +68,7 @@ def ingest_with(client, paths, db: Path, **options) -> batch.Tally:
 @slow
 def test_dask_gives_the_rows_of_a_local_run(client, tmp_path):
     local = tmp_path / "local.duckdb"
-    batch.ingest(SAMPLES, db=str(local), workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(batch.IngestOptions(tuple(SAMPLES), db=str(local)), stream=io.StringIO())
     on_dask = tmp_path / "dask.duckdb"
     tally = ingest_with(client, SAMPLES, on_dask, chunk=3)  # refilled as tasks finish
     assert (tally.loaded, tally.failed) == (len(SAMPLES), 0)
@@ -80,7 +80,7 @@ def test_dask_gives_the_rows_of_a_local_run(client, tmp_path):
 @slow
 def test_shipped_bytes_give_the_same_rows(client, tmp_path, monkeypatch):
     local = tmp_path / "local.duckdb"
-    batch.ingest(SAMPLES[:2], db=str(local), workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(batch.IngestOptions(tuple(SAMPLES[:2]), db=str(local)), stream=io.StringIO())
     shipped = tmp_path / "shipped.duckdb"
     ingest_with(client, SAMPLES[:2], shipped, ship_bytes=True)
     assert dataset(shipped) == dataset(local)
@@ -174,7 +174,7 @@ def test_parquet_dataset_holds_the_rows_of_the_store(client, tmp_path):
         sink.write(processed)
     sink.close()
     db = tmp_path / "db.duckdb"
-    batch.ingest(paths, db=str(db), workers=1, timeout=None, stream=io.StringIO())
+    batch.ingest(batch.IngestOptions(tuple(paths), db=str(db)), stream=io.StringIO())
     expected = dataset(db)
     con = duckdb.connect()
     for table in store.DATASET_TABLES:
@@ -199,10 +199,9 @@ def test_parquet_dataset_holds_the_rows_of_the_store(client, tmp_path):
 
 def test_parquet_rerun_skips_unchanged_files(tmp_path):
     out = tmp_path / "dataset"
-    first = batch.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
-                         executor="local", workers=1, stream=io.StringIO())
-    again = batch.ingest(SAMPLES[:2], db="unused.duckdb", out_parquet=str(out),
-                         executor="local", workers=1, stream=io.StringIO())
+    options = batch.IngestOptions(tuple(SAMPLES[:2]), db="unused.duckdb", out_parquet=str(out))
+    first = batch.ingest(options, stream=io.StringIO())
+    again = batch.ingest(options, stream=io.StringIO())
     assert (first.loaded, again.skipped) == (2, 2)
     assert parquet.read(out, "reports").num_rows == 2
     assert not Path("unused.duckdb").exists()

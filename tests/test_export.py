@@ -146,3 +146,27 @@ def test_csv_export_passes_the_contract_checker(con, tmp_path):
     result = subprocess.run([sys.executable, str(SHARED / "tools" / "check_schema.py"), str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- docs/dataset.md is the contract in the repository ----------------------------------------
+
+def documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
+    """`## Table \\`name\\`` sections → their `| column | TYPE | meaning |` rows, in order."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## Table `"):
+            current = tables.setdefault(line.split("`")[1], [])
+        elif line.startswith("## "):
+            current = None
+        elif current is not None and line.startswith("| ") and not line.startswith("| column"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            current.append((cells[0], cells[1]))
+    return tables
+
+
+def test_dataset_doc_lists_every_column_with_its_type():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "dataset.md").read_text(encoding="utf-8")
+    documented = documented_columns(doc)
+    actual = {table: [(c.name, c.sql_type) for c in store.columns(table)] for table in store.TABLES}
+    assert documented == actual
