@@ -214,10 +214,13 @@ def parse_table_options(line: str) -> Table:
     for word in line.split()[1:]:
         key, _, value = word.partition("=")
         options[key] = value or True
+    widths = [float(w) for w in str(options["widths"]).split(",")]
+    align = str(options.get("align", ""))
+    assert not align or len(align) == len(widths), f"align={align} for {len(widths)} columns"
     return Table(
-        widths=[float(w) for w in str(options["widths"]).split(",")],
+        widths=widths,
         font=float(options.get("font", 10.5)),
-        align=str(options.get("align", "")),
+        align=align,
         repeat=bool(options.get("repeat")),
         lines=str(options.get("lines", "grid")),
         levels=options.get("levels") or None,
