@@ -50,14 +50,15 @@ def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int
     engine a document of scans only is `no_text_layer`; in a document with a text layer on
     other pages, the scanned ones (a signed last page …) are left out with a warning."""
     from extract import ocr
-    from extract.scan import page_ranges, read_scanned_pages
+    from extract.scan import pages_phrase, read_scanned_pages
     why_not = ocr.missing()
     if why_not is not None and len(scanned) < len(pages):
-        return pages, (("ocr_pages", f"Pages {page_ranges(scanned)} have no text layer and were not "
-                                     f"read: {why_not}."),)
+        return pages, (("ocr_pages", f"{pages_phrase(scanned, 'has', 'have')} no text layer and "
+                                     f"{'was' if len(scanned) == 1 else 'were'} not read: {why_not}."),)
     ocr_pages = read_scanned_pages(path, scanned)
     pages = [page or ocr_pages[number] for number, page in enumerate(pages, start=1)]
-    return pages, (("ocr_pages", f"Pages {page_ranges(scanned)} had no text layer and were read by OCR."),)
+    read = pages_phrase(scanned, "had no text layer and was", "had no text layer and were")
+    return pages, (("ocr_pages", f"{read} read by OCR."),)
 
 
 def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:

@@ -50,6 +50,13 @@ def has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
 
 
+def pages_phrase(numbers: list[int], singular: str, plural: str) -> str:
+    """`Page 4 was`, `Pages 1-7 were`: the pages and the verb that agrees with them."""
+    if len(numbers) == 1:
+        return f"Page {numbers[0]} {singular}"
+    return f"Pages {page_ranges(numbers)} {plural}"
+
+
 def page_ranges(numbers: list[int]) -> str:
     """`1-7, 9` for pages 1 to 7 and 9."""
     runs: list[list[int]] = []
@@ -270,8 +277,8 @@ def read_scanned_pages(path: Path, numbers: list[int]) -> dict:
     """
     why_not = ocr.missing()
     if why_not is not None:
-        raise ExtractError("no_text_layer", f"Pages {page_ranges(numbers)} have no text layer and "
-                                            f"cannot be read here: {why_not}.")
+        raise ExtractError("no_text_layer", f"{pages_phrase(numbers, 'has', 'have')} no text layer "
+                                            f"and cannot be read here: {why_not}.")
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(numbers))
     if workers < 2 or len(numbers) < 3 or multiprocessing.parent_process() is not None:
         return _read_pages_of(str(path), numbers)

@@ -109,11 +109,11 @@ def test_unreadable_and_unchanged_files_on_dask(client, tmp_path, monkeypatch):
     assert (changed.loaded, changed.skipped) == (1, 0)
 
 
-def _crash_on_docx(given: str, opened: str, skip_sha256=None):
+def _crash_on_docx(given: str, opened: str, skip_sha256=None, read=None):
     """A task whose worker process dies on every .docx: the scheduler gives up after retries."""
     if given.endswith(".docx"):
         os._exit(13)
-    return dask_cluster.run_document(given, opened, skip_sha256)
+    return dask_cluster.run_document(given, opened, skip_sha256, read)
 
 
 @slow

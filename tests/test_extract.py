@@ -143,3 +143,34 @@ def test_format_is_sniffed_not_taken_from_the_name(tmp_path):
 def test_contents_entries_are_numbered_headings_or_dot_leaders(line, contents):
     from extract.text import is_contents_line
     assert is_contents_line(line) is contents
+
+
+# --- scans without the OCR engine: said, never a crash -----------------------------------------
+
+def test_a_scan_without_the_ocr_engine_is_no_text_layer_saying_why(monkeypatch):
+    from extract import ocr
+    monkeypatch.setattr(ocr, "missing", lambda: "the OCR engine cannot be loaded (No module named 'cv2'); "
+                                                f"{ocr.INSTALL_HINT}")
+    with pytest.raises(ExtractError) as error:
+        extract(DATA / "scans" / "xindu-2024-monitoring.scan.pdf")
+    assert error.value.code == "no_text_layer"
+    assert "Pages 1-7" in error.value.message and "pip install '.[ocr]'" in error.value.message
+
+
+def test_a_scanned_page_among_text_pages_without_the_ocr_engine_is_left_out_with_a_warning(
+        monkeypatch, tmp_path):
+    import pypdfium2 as pdfium
+
+    from extract import ocr
+    monkeypatch.setattr(ocr, "missing", lambda: "no OCR here")
+    mixed = pdfium.PdfDocument.new()
+    with pdfium.PdfDocument(SAMPLES / "xindu-2024-monitoring.pdf") as text, \
+            pdfium.PdfDocument(DATA / "scans" / "xindu-2024-monitoring.scan.pdf") as scan:
+        mixed.import_pages(text, [0, 1, 2])
+        mixed.import_pages(scan, [6])  # the signed last page, as a scan
+    mixed.save(tmp_path / "mixed.pdf")
+    mixed.close()
+    document = extract(tmp_path / "mixed.pdf")
+    assert (document.source_format, document.pages) == ("pdf", 4)
+    assert document.warnings == (("ocr_pages", "Page 4 has no text layer and was not read: no OCR here."),)
+    assert any("成都市新都区总工会" in b.text for b in document.blocks if not isinstance(b, Table))
