@@ -73,9 +73,16 @@ lines and lines starting with `#` are ignored.
         vertical   0-based columns whose text prints one character per line (narrow level columns)
     !| a | b | c |        header row (bold, centred)
     | a | ^ | < |         body row; `^` = merged with the cell above, `<` = merged with the cell
-                          to the left; `\\n` inside a cell is a line break (`年度指标\\n值`)
+                          to the left; `\\<` and `\\^` are a literal < and ^ (a sign cell);
+                          `\\n` inside a cell is a line break (`年度指标\\n值`)
     @break                inside a table: a page break before the next row; a merged cell
-                          running through it is cut (text on the first page only)
+                          running through it is cut (text on the first page only). html,
+                          reportlab and xlsx honour it; LibreOffice cannot break a table
+                          between two given rows, so a docx table breaks where the page is full
+
+Tables break across pages wherever the page is full, inside merged cells too (reportlab is
+taught to, see SplittingTable). Output is deterministic for reportlab (invariant=1);
+LibreOffice and Chromium stamp a creation date, so their PDFs change bytes on every run.
 """
 from __future__ import annotations
 
@@ -88,6 +95,30 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Side
+from openpyxl.styles import Font as XlsxFont
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak,
+                                PageTemplate, Paragraph, Spacer, TableStyle)
+from reportlab.platypus import Table as ReportlabTable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_samples  # noqa: E402  (bottom_rule: the ruled page-header paragraph)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -118,6 +149,10 @@ FONTS = {
 
 
 # ---------------------------------------------------------------- the parsed source
+
+UP, LEFT = "\x00^", "\x00<"  # a cell merged with the one above / to the left (`^`, `<`)
+MERGED = (UP, LEFT)
+
 
 @dataclass
 class Row:
@@ -228,9 +263,20 @@ def parse_table_options(line: str) -> Table:
     )
 
 
+def parse_cell(text: str) -> str:
+    """A cell of a row line: the merge markers become UP/LEFT, `\\^` and `\\<` a literal ^ or <
+    (a sign in a 指标性质 column), `\\n` a line break."""
+    text = text.strip()
+    if text in ("^", "<"):
+        return UP if text == "^" else LEFT
+    if text in ("\\^", "\\<"):
+        return text[1]
+    return text.replace("\\n", "\n")
+
+
 def parse_row(line: str) -> Row:
     line = line.strip()
-    cells = [c.strip().replace("\\n", "\n") for c in line.lstrip("!").strip("|").split("|")]
+    cells = [parse_cell(c) for c in line.lstrip("!").strip("|").split("|")]
     return Row(cells, header=line.startswith("!"))
 
 
@@ -300,8 +346,8 @@ class Span:
 def spans(table: Table) -> dict[tuple[int, int], Span]:
     """Every origin cell (row, col) -> the rectangle it covers (`^` and `<` resolved)."""
     def origin(r: int, c: int) -> tuple[int, int]:
-        while table.rows[r].cells[c] in ("^", "<"):
-            if table.rows[r].cells[c] == "<":
+        while table.rows[r].cells[c] in MERGED:
+            if table.rows[r].cells[c] == LEFT:
                 c -= 1
             else:
                 r -= 1
@@ -334,21 +380,20 @@ def flattened(table: Table, mode: str) -> list[list[str]]:
     grid = [list(row.cells) for row in table.rows]
     for r, row in enumerate(grid):
         for c, text in enumerate(row):
-            if text == "^":
+            if text == UP:
                 row[c] = grid[r - 1][c] if mode == "repeat" else ""
-                if mode != "repeat" and grid[r - 1][c] == "<":
-                    row[c] = "<"
+                if mode != "repeat" and grid[r - 1][c] == LEFT:
+                    row[c] = LEFT
     return grid
 
 
 def cell_text(table: Table, r: int, c: int, text: str, mode: str = "merged") -> str:
-    """The printed text of a cell: one character per line in a `vertical` column (body cells
-    one column wide only: a label spanning into the next column prints across). Vertical
-    text needs a merged cell as tall as the name: with `first` the name wraps instead."""
+    """The printed text of a cell: one character per line in a `vertical` column (cells one
+    column wide only: a label spanning into the next column prints across). Vertical text
+    needs a merged cell as tall as the name: with `first` the name wraps instead."""
     row = table.rows[r]
-    spanning = c + 1 < len(row.cells) and row.cells[c + 1] == "<"
-    if c in table.vertical and mode == "merged" and not row.header and not spanning \
-            and "\n" not in text:
+    spanning = c + 1 < len(row.cells) and row.cells[c + 1] == LEFT
+    if c in table.vertical and mode == "merged" and not spanning and "\n" not in text:
         return "\n".join(text)
     return text
 
@@ -371,8 +416,6 @@ def page_size_cm(landscape: bool) -> tuple[float, float]:
 
 def docx_fonts(owner, font: Font, size: float | None = None, bold: bool | None = None) -> None:
     """Latin + East Asian font on a style or run (python-docx sets only the Latin one)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
     owner.font.name = font.latin
     if size:
         owner.font.size = Pt(size)
@@ -388,7 +431,6 @@ class DocxWriter:
     """Builds one DOCX from a Source; `save` writes it."""
 
     def __init__(self, source: Source):
-        from docx import Document
         self.source = source
         self.font = FONTS[source.font_key("docx")]
         self.title_font = FONTS[source.title_font_key("docx")]
@@ -396,9 +438,6 @@ class DocxWriter:
         self.setup()
 
     def setup(self) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import RGBColor, Pt
-        import make_samples
         section = self.doc.sections[0]
         self.orient(section, "landscape" if "landscape" in self.source.settings else "portrait")
         section.different_first_page_header_footer = "cover" in self.source.settings
@@ -425,8 +464,6 @@ class DocxWriter:
 
     @staticmethod
     def orient(section, orientation: str) -> None:
-        from docx.enum.section import WD_ORIENT
-        from docx.shared import Cm
         width, height = page_size_cm(orientation == "landscape")
         section.orientation = WD_ORIENT.LANDSCAPE if width > height else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(width), Cm(height)
@@ -445,8 +482,6 @@ class DocxWriter:
         return run
 
     def page_field(self, paragraph, size: float) -> None:
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
         field_ = OxmlElement("w:fldSimple")
         field_.set(qn("w:instr"), "PAGE")
         field_.append(self.run(paragraph, "1", size)._r)
@@ -454,8 +489,6 @@ class DocxWriter:
 
     def paragraph(self, text: str, *, size=None, bold=False, align="l", indent=True,
                   font=None, style=None):
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
         size = size or self.source.size
         p = self.doc.add_paragraph(style=style)
         p.paragraph_format.line_spacing = 1.5
@@ -467,9 +500,6 @@ class DocxWriter:
         return p
 
     def block(self, block: Block) -> None:
-        from docx.enum.section import WD_SECTION
-        from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-        from docx.shared import Cm, Pt
         size = self.source.size
         kind, text = block.kind, block.text
         if kind == "title":
@@ -505,11 +535,6 @@ class DocxWriter:
             self.paragraph(text, align="j")
 
     def table(self, table: Table) -> None:
-        from docx.enum.table import WD_ALIGN_VERTICAL
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-        from docx.shared import Cm, Pt
         mode = level_mode(table, "docx")
         grid = flattened(table, mode) if mode != "merged" else [r.cells for r in table.rows]
         word = self.doc.add_table(rows=len(grid), cols=len(table.widths))
@@ -532,7 +557,7 @@ class DocxWriter:
                                            else WD_ALIGN_VERTICAL.CENTER)
                 p = cell.paragraphs[0]
                 p.paragraph_format.line_spacing = 1.0
-                if text in ("^", "<"):
+                if text in MERGED:
                     continue
                 align = "c" if table.rows[r].header else table.column_align(c)
                 p.alignment = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER,
@@ -553,8 +578,6 @@ class DocxWriter:
 
 
 def no_borders_xml():
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -630,7 +653,7 @@ def html_table(table: Table) -> str:
             out.append("</thead><tbody>" if heads else "<tbody>")
         out.append('<tr class="break">' if row.break_before else "<tr>")
         for c, text in enumerate(cells):
-            if text in ("^", "<"):
+            if text in MERGED:
                 continue
             box = boxes.get((r, c), Span(r, c, 1, 1))
             rowspan = box.rows if mode == "merged" else 1
@@ -712,8 +735,6 @@ def produce_html(source: Source, out: Path) -> list[Path]:
 
 def reportlab_font(key: str) -> str:
     """Register a TrueType collection with reportlab once; its registered name."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     if key not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(key, FONTS[key].ttc, subfontIndex=0))
     return key
@@ -723,7 +744,6 @@ class ReportlabWriter:
     """Builds one PDF from a Source with reportlab; `ruled` draws the table grid."""
 
     def __init__(self, source: Source, ruled: bool):
-        from reportlab.lib.styles import ParagraphStyle
         self.source, self.ruled = source, ruled
         producer = "reportlab-ruled" if ruled else "reportlab-plain"
         self.font = reportlab_font(source.font_key(producer))
@@ -746,14 +766,11 @@ class ReportlabWriter:
         }
 
     def cell_style(self, size: float, align: str, bold: bool):
-        from reportlab.lib.styles import ParagraphStyle
         return ParagraphStyle(f"cell{size}{align}{bold}", fontName=self.font, fontSize=size,
                               leading=size * 1.3, wordWrap="CJK",
                               alignment={"l": 0, "c": 1, "r": 2}[align])
 
     def paragraph(self, block: Block):
-        from reportlab.platypus import Paragraph, Spacer
-        from reportlab.lib.units import cm
         text = html.escape(block.text)
         if block.kind == "blank":
             return Spacer(1, self.source.size * 1.5)
@@ -768,7 +785,6 @@ class ReportlabWriter:
 
     def table(self, table: Table) -> list:
         """Flowables of one table: one reportlab Table per @break chunk, page breaks between."""
-        from reportlab.platypus import PageBreak
         flowables: list = []
         heads = list(range(table.header_count()))
         for i, rows in enumerate(chunks_at_breaks(table)):
@@ -780,9 +796,6 @@ class ReportlabWriter:
         return flowables
 
     def table_chunk(self, table: Table, rows: list[int], repeat: int):
-        from reportlab.lib import colors
-        from reportlab.lib.units import cm
-        from reportlab.platypus import Paragraph, TableStyle
         mode = level_mode(table, "reportlab-ruled" if self.ruled else "reportlab-plain")
         grid = flattened(table, mode) if mode != "merged" else [r.cells for r in table.rows]
         data, commands = [], [("VALIGN", (0, 0), (-1, -1), "TOP" if mode == "first" else "MIDDLE"),
@@ -794,7 +807,7 @@ class ReportlabWriter:
             row = table.rows[r]
             line = []
             for c, text in enumerate(grid[r]):
-                if text in ("^", "<"):
+                if text in MERGED:
                     line.append("")
                     continue
                 align = "c" if row.header else table.column_align(c)
@@ -816,12 +829,10 @@ class ReportlabWriter:
                 commands.append(("SPAN", (c, rest[0]), (c + span.cols - 1, rest[-1])))
         if self.ruled:
             commands.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
-        return splitting_table_class()(data, colWidths=[w * cm for w in table.widths],
-                                       repeatRows=repeat, style=TableStyle(commands),
-                                       hAlign="CENTER")
+        return SplittingTable(data, colWidths=[w * cm for w in table.widths], repeatRows=repeat,
+                              style=TableStyle(commands), hAlign="CENTER")
 
     def page_furniture(self, canvas, doc) -> None:
-        from reportlab.lib.units import cm
         if "cover" in self.source.settings and doc.page == 1:
             return
         width, height = canvas._pagesize
@@ -838,9 +849,6 @@ class ReportlabWriter:
         canvas.restoreState()
 
     def save(self, path: Path) -> None:
-        from reportlab.lib.units import cm
-        from reportlab.platypus import (BaseDocTemplate, Frame, NextPageTemplate, PageBreak,
-                                        PageTemplate)
         templates = []
         for name in ("portrait", "landscape"):
             width, height = page_size_cm(name == "landscape")
@@ -865,17 +873,13 @@ class ReportlabWriter:
         doc.build(story)
 
 
-def splitting_table_class():
+class SplittingTable(ReportlabTable):
     """A reportlab Table that may break between any two rows, also inside a merged cell (as
     Word does): the merged cell is cut, its text stays in the part on the first page. Plain
-    reportlab moves a whole row span to the next page."""
-    from reportlab.platypus import Table as RLTable
+    reportlab never breaks inside a row span and moves the whole span to the next page."""
 
-    class SplittingTable(RLTable):
-        def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
-            return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
-
-    return SplittingTable
+    def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):  # noqa: N802
+        return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
 
 
 def contiguous(indices: list[int]) -> list[int]:
@@ -888,37 +892,27 @@ def contiguous(indices: list[int]) -> list[int]:
     return run
 
 
-def toc_line_class():
-    from reportlab.platypus import Flowable
+class TocLine(Flowable):
+    """A contents entry: text, a dotted leader, the page number at the right margin."""
 
-    class _TocLine(Flowable):
-        """A contents entry: text, a dotted leader, the page number at the right margin."""
+    def __init__(self, text: str, page: str, font: str, size: float):
+        super().__init__()
+        self.text, self.page, self.font, self.size = text, page, font, size
 
-        def __init__(self, text: str, page: str, font: str, size: float):
-            super().__init__()
-            self.text, self.page, self.font, self.size = text, page, font, size
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.size * 1.6
 
-        def wrap(self, available_width, available_height):
-            self.width = available_width
-            return available_width, self.size * 1.6
-
-        def draw(self):
-            from reportlab.pdfbase.pdfmetrics import stringWidth
-            canvas = self.canv
-            canvas.setFont(self.font, self.size)
-            canvas.drawString(0, self.size * 0.4, self.text)
-            canvas.drawRightString(self.width, self.size * 0.4, self.page)
-            start = stringWidth(self.text, self.font, self.size) + 4
-            end = self.width - stringWidth(self.page, self.font, self.size) - 4
-            dot = stringWidth(".", self.font, self.size)
-            if end > start:
-                canvas.drawString(start, self.size * 0.4, "." * int((end - start) / dot))
-
-    return _TocLine
-
-
-def TocLine(*args):  # noqa: N802 - a flowable's constructor
-    return toc_line_class()(*args)
+    def draw(self):
+        canvas, y = self.canv, self.size * 0.4
+        canvas.setFont(self.font, self.size)
+        canvas.drawString(0, y, self.text)
+        canvas.drawRightString(self.width, y, self.page)
+        start = pdfmetrics.stringWidth(self.text, self.font, self.size) + 4
+        end = self.width - pdfmetrics.stringWidth(self.page, self.font, self.size) - 4
+        dot = pdfmetrics.stringWidth(".", self.font, self.size)
+        if end > start:
+            canvas.drawString(start, y, "." * int((end - start) / dot))
 
 
 def produce_reportlab(source: Source, out: Path, ruled: bool) -> list[Path]:
@@ -962,7 +956,7 @@ def xlsx_cells(table: Table) -> list[list[tuple[str, list[str], bool]]]:
     for r, cells in enumerate(grid):
         row = []
         for c, text in enumerate(cells):
-            if text == "<":
+            if text == LEFT:
                 row.append(("", [], True))
                 continue
             box = boxes.get((r, c)) or boxes.get((r - 1, c)) or Span(r, c, 1, 1)
@@ -975,10 +969,6 @@ def xlsx_cells(table: Table) -> list[list[tuple[str, list[str], bool]]]:
 
 
 def xlsx_workbook(source: Source):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font as XFont, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.pagebreak import Break
     font = FONTS[source.font_key("xlsx")].family
     title_font = FONTS[source.title_font_key("xlsx")].family
     tables = [b for b in source.blocks if isinstance(b, Table)]
@@ -1006,7 +996,7 @@ def xlsx_workbook(source: Source):
                     if text.startswith("="):
                         cell.data_type = "s"  # a target such as =100%, not a formula
                     cell.border = border
-                    cell.font = XFont(name=font, size=block.font, bold=header)
+                    cell.font = XlsxFont(name=font, size=block.font, bold=header)
                     align = "center" if header and wraps else "left" if not wraps else \
                         {"l": "left", "c": "center", "r": "right"}[block.column_align(c)]
                     cell.alignment = Alignment(horizontal=align, vertical="center",
@@ -1026,7 +1016,7 @@ def xlsx_workbook(source: Source):
             block.kind, 1)
         cell = sheet.cell(row=row_no, column=column, value=block.text or None)
         size = float(source.get("titlesize", "16")) if block.kind == "title" else 10.5
-        cell.font = XFont(name=title_font if block.kind in ("title", "centre") else font,
+        cell.font = XlsxFont(name=title_font if block.kind in ("title", "centre") else font,
                           size=size, bold=block.kind in ("title", "centre"))
         cell.alignment = Alignment(horizontal={"right": "right", "left": "left"}.get(
             block.kind, "center"), vertical="center", wrap_text=False)
@@ -1065,15 +1055,16 @@ def soffice_pdf(document: Path, target: Path) -> Path:
 
 
 def produce(source: Source, producer: str, out: Path) -> list[Path]:
+    """Render `source` with one producer into `out`; the files written."""
+    if producer not in PRODUCERS:
+        raise ValueError(f"{source.name}: unknown producer {producer!r}")
     if producer == "docx":
         return produce_docx(source, out)
     if producer == "html":
         return produce_html(source, out)
-    if producer in ("reportlab-ruled", "reportlab-plain"):
-        return produce_reportlab(source, out, ruled=producer == "reportlab-ruled")
     if producer == "xlsx":
         return produce_xlsx(source, out)
-    raise ValueError(f"unknown producer {producer!r}")
+    return produce_reportlab(source, out, ruled=producer == "reportlab-ruled")
 
 
 def manifest_entries(source: Source) -> list[dict]:
@@ -1098,7 +1089,6 @@ def write_manifest(sources: list[Source]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # make_samples, for the docx helpers
     only = None
     if argv[:1] == ["--only"]:
         only, argv = argv[1], argv[2:]
