@@ -1,89 +1,274 @@
-"""Tables drawn without ruling lines: rows of text pieces aligned in columns by wide gaps.
+"""Tables drawn without ruling lines: columns from the gutters between text, rows from the gaps
+between lines.
 
-Only what is clearly tabular is taken (at least two lines of three or more aligned pieces); short
-lines stacked inside such a row (a header cell wrapped onto two lines) join the row's cells.
+    tabular_regions   runs of lines with text in several columns, with the wrapped lines of their cells
+    split_at          an indicator table's header line starts a table of its own (a form prints its
+                      funding block and its indicator block with different columns)
+    gutters           x-ranges no line's text covers (but at most a stray line spanning them)
+    row_groups        lines closer than the gap between rows make one row (cells wrap onto
+                      several lines); without such a gap every line is a row
+    table_of          each piece of a row's text put in the columns it covers: a piece reaching
+                      over a gutter (`15天以内` across 指标性质|指标值|度量单位) is one merged cell
 """
 from __future__ import annotations
 
+import re
+import statistics
+from collections.abc import Callable
+
 from extract.lines import TextLine
-from extract.model import Cell, Table
+from extract.model import Cell, Table, TableQuality
 from extract.text import clean_text
 
-_MIN_COLUMNS = 3
+_COLUMN_GAP = 0.5  # a gap wider than this many characters may separate columns
+_MIN_RUNS = 3  # a row line has text in at least this many places
+_MIN_GUTTER = 0.3  # characters: a narrower blank strip is a space inside a cell
+_WRAP_GAP = 1.5  # characters: a line further below the line above is not the same table
+_ROW_GAP_RATIO = 1.8  # the gaps between rows are at least this much wider than within a cell
+# An indicator table's header line: it starts a table of its own.
+INDICATOR_HEADER = re.compile(r"一级\s*(指标|目标)?.*二级|二级.*三级")
 
 
-def borderless_tables(lines: list[TextLine]) -> list[tuple[Table, list[TextLine]]]:
-    """Each borderless table found among a page's lines (top to bottom), with the lines it used."""
+def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], bool] | None = None
+                      ) -> list[tuple[Table, list[TextLine], tuple[float, ...]]]:
+    """Each borderless table found among a page's lines (top to bottom), with the lines it used
+    and its column boundaries."""
+    starts_table = starts_table or (lambda line: bool(INDICATOR_HEADER.search(line.text)))
     found = []
-    for region in _tabular_regions(lines):
-        found.append((_table_of(region), region))
+    for region in tabular_regions(lines):
+        split = False
+        for block in split_at(region, starts_table):
+            if sum(_is_row_line(line) for line in block) >= 2:
+                table, xs = table_of(block, split)
+                if table.n_cols >= 2:
+                    found.append((table, block, xs))
+                    split = True
     return found
 
 
+def runs(line: TextLine) -> list[tuple[float, float]]:
+    """The x-extents of the line's text, split where the gap between characters is wide."""
+    chars = line.chars or tuple((x0, x1, text) for x0, x1, text in line.segments)
+    pieces: list[list[float]] = []
+    for x0, x1, _ in chars:
+        if pieces and x0 - pieces[-1][1] <= _COLUMN_GAP * line.size:
+            pieces[-1][1] = max(pieces[-1][1], x1)
+        else:
+            pieces.append([x0, x1])
+    return [(a, b) for a, b in pieces]
+
+
 def _is_row_line(line: TextLine) -> bool:
-    return len(line.segments) >= _MIN_COLUMNS
+    return len(runs(line)) >= _MIN_RUNS
 
 
-def _tabular_regions(lines: list[TextLine]) -> list[list[TextLine]]:
-    """Runs of row lines, with the short lines that sit right against them."""
+def tabular_regions(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Runs of lines from a row line on, with the lines that continue its cells (close below,
+    narrower than prose), as long as row lines keep coming."""
     regions: list[list[TextLine]] = []
     current: list[TextLine] = []
-    for i, line in enumerate(lines):
-        neighbours = [n for n in lines[max(i - 1, 0):i + 2] if n is not line and _is_row_line(n)]
-        attached = any(abs(n.top - line.top) < 1.2 * line.size for n in neighbours)
-        if _is_row_line(line) or attached:
-            if current and line.top - current[-1].bottom > 3 * line.size:
-                regions.append(current)
-                current = []
+    outside: list[TextLine] = []  # lines since the last region
+    for line in lines:
+        if current and _continues(current, line):
             current.append(line)
-        elif current:
-            regions.append(current)
-            current = []
+            continue
+        if current:
+            regions.append(_trimmed(current))
+        outside = [] if current else outside
+        current = _wrapped_above(outside, line) + [line] if _is_row_line(line) else []
+        if not current:
+            outside.append(line)
     if current:
-        regions.append(current)
+        regions.append(_trimmed(current))
     return [r for r in regions if sum(_is_row_line(line) for line in r) >= 2]
 
 
-def _columns(region: list[TextLine]) -> list[tuple[float, float]]:
-    """Column extents from the lines with the most pieces."""
-    widest = max(len(line.segments) for line in region)
-    rows = [line for line in region if len(line.segments) == widest]
-    return [
-        (min(row.segments[c][0] for row in rows), max(row.segments[c][1] for row in rows))
-        for c in range(widest)
-    ]
+def _wrapped_above(outside: list[TextLine], row_line: TextLine) -> list[TextLine]:
+    """The lines right above a region's first row line that are the top of its cells (a header
+    cell wrapped onto two lines, vertically centred, starts above the others): touching it, and
+    narrow."""
+    taken: list[TextLine] = []
+    below = row_line
+    for line in reversed(outside):
+        touching = below.top - line.bottom < 0.3 * line.size
+        narrow = line.x1 - line.x0 < 0.4 * (row_line.x1 - row_line.x0)
+        if line.page != row_line.page or not (touching and narrow):
+            break
+        taken.insert(0, line)
+        below = line
+    return taken
 
 
-def _column_of(x0: float, x1: float, columns: list[tuple[float, float]]) -> int:
-    def distance(column):
-        overlap = min(x1, column[1]) - max(x0, column[0])
-        return -overlap if overlap > 0 else abs((x0 + x1) / 2 - (column[0] + column[1]) / 2)
-    return min(range(len(columns)), key=lambda c: distance(columns[c]))
+def _continues(region: list[TextLine], line: TextLine) -> bool:
+    """A row line close below continues the region; so does a line whose every piece of text fits
+    in one column of the last row line (a cell's wrapped text) — not a title or a paragraph
+    running across its columns."""
+    above = region[-1]
+    if line.page != above.page or line.top - above.bottom > _WRAP_GAP * max(line.size, above.size):
+        return False
+    if _is_row_line(line):
+        return True
+    return _fits_columns(line, next(l for l in reversed(region) if _is_row_line(l)))
 
 
-def _rows(region: list[TextLine]) -> list[list[TextLine]]:
-    """Lines whose vertical extents overlap make one table row."""
-    rows: list[list[TextLine]] = []
-    for line in sorted(region, key=lambda l: l.top):
-        if rows and line.top < max(l.bottom for l in rows[-1]):
+def _fits_columns(line: TextLine, row_line: TextLine) -> bool:
+    slack = 0.5 * line.size
+    bounds = _column_bounds(row_line)
+    return all(any(a - slack <= x0 and x1 <= b + slack for a, b in bounds) for x0, x1 in runs(line))
+
+
+def _column_bounds(line: TextLine) -> list[tuple[float, float]]:
+    """The columns a row line suggests: its pieces of text widened to the middles of the gaps."""
+    pieces = runs(line)
+    middles = [(a[1] + b[0]) / 2 for a, b in zip(pieces, pieces[1:])]
+    return list(zip([float("-inf"), *middles], [*middles, float("inf")]))
+
+
+def _trimmed(region: list[TextLine]) -> list[TextLine]:
+    """A region ends with its last row line or the wrapped lines right under it."""
+    while region and not _is_row_line(region[-1]) and len(region) > 1 and not _is_row_line(region[-2]) \
+            and region[-1].top - region[-2].bottom > 0.5 * region[-1].size:
+        region = region[:-1]
+    return region
+
+
+def split_at(region: list[TextLine], starts_table: Callable[[TextLine], bool]) -> list[list[TextLine]]:
+    blocks: list[list[TextLine]] = [[]]
+    for line in region:
+        if starts_table(line) and blocks[-1]:
+            blocks.append([])
+        blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+def gutters(block: list[TextLine]) -> list[tuple[float, float]]:
+    """Blank vertical strips between the block's columns: covered by at most one line in twenty
+    (a title or total row may run across), at least `_MIN_GUTTER` characters wide."""
+    size = statistics.median(line.size for line in block)
+    left, right = min(l.x0 for l in block), max(l.x1 for l in block)
+    step = 0.25
+    cover = [0] * (int((right - left) / step) + 2)
+    counted = block
+    for line in counted:
+        for x0, x1 in runs(line):
+            for i in range(int((x0 - left) / step), int((x1 - left) / step) + 1):
+                cover[i] += 1
+    minimum = _MIN_GUTTER * size / step
+    strips = []
+    for start, end in _blank_strips(cover, max(1, len(counted) // 20)):
+        # a strip one stray line crosses: its part no line crosses, if wide enough
+        clear = max(_blank_strips(cover[start:end], 0), key=lambda s: s[1] - s[0], default=None)
+        if clear is not None and clear[1] - clear[0] >= minimum:
+            start, end = start + clear[0], start + clear[1]
+        if end - start >= minimum and start > 0 and end < len(cover) - 1:
+            strips.append((left + start * step, left + end * step))
+    return strips
+
+
+def _blank_strips(cover: list[int], tolerance: int) -> list[tuple[int, int]]:
+    """(start, end) index ranges where the coverage is at most `tolerance`."""
+    strips, start = [], None
+    for i, count in enumerate([*cover, tolerance + 1]):
+        if count <= tolerance and start is None:
+            start = i
+        elif count > tolerance and start is not None:
+            strips.append((start, i))
+            start = None
+    return strips
+
+
+def row_groups(block: list[TextLine]) -> list[list[TextLine]]:
+    """Lines into rows: when the gaps between lines fall into two sizes, the small ones are
+    within a row (a wrapped cell) and the large ones between rows; otherwise one line a row."""
+    gaps = [b.top - a.bottom for a, b in zip(block, block[1:])]
+    threshold = _row_gap_threshold(gaps)
+    rows: list[list[TextLine]] = [[block[0]]]
+    for gap, line in zip(gaps, block[1:]):
+        if threshold is not None and gap < threshold:
             rows[-1].append(line)
         else:
             rows.append([line])
     return rows
 
 
-def _table_of(region: list[TextLine]) -> Table:
-    columns = _columns(region)
-    rows = _rows(region)
+def _row_gap_threshold(gaps: list[float]) -> float | None:
+    """The midpoint between the small and the large gaps (1-D two-means), or None when the gaps
+    are of one size."""
+    if len(gaps) < 2:
+        return None
+    ordered = sorted(gaps)
+    best, split = None, None
+    for i in range(1, len(ordered)):
+        low, high = ordered[:i], ordered[i:]
+        cost = sum((g - statistics.mean(low)) ** 2 for g in low) + sum((g - statistics.mean(high)) ** 2 for g in high)
+        if best is None or cost < best:
+            best, split = cost, i
+    low, high = statistics.mean(ordered[:split]), statistics.mean(ordered[split:])
+    if high < _ROW_GAP_RATIO * max(low, 0.5):
+        return None
+    return (max(ordered[:split]) + min(ordered[split:])) / 2
+
+
+def table_of(block: list[TextLine], split: bool = False) -> tuple[Table, tuple[float, ...]]:
+    strips = gutters(block)
+    left, right = min(l.x0 for l in block), max(l.x1 for l in block)
+    xs = (left, *((a + b) / 2 for a, b in strips), right)
+    n_cols = len(xs) - 1
     cells = []
+    rows = row_groups(block)
     for r, row in enumerate(rows):
-        texts = [""] * len(columns)
-        for line in sorted(row, key=lambda l: l.top):
-            for x0, x1, text in line.segments:
-                texts[_column_of(x0, x1, columns)] += text
-        cells += [Cell(row=r, col=c, text=clean_text(t)) for c, t in enumerate(texts)]
-    page = region[0].page
-    return Table(
-        cells=tuple(cells), n_rows=len(rows), n_cols=len(columns), page=page,
-        row_pages=(page,) * len(rows), quality={"ruled": False},
-    )
+        cells += _row_cells(r, row, strips, n_cols)
+    page = block[0].page
+    table = Table(cells=tuple(cells), n_rows=len(rows), n_cols=n_cols, page=page,
+                  row_pages=(page,) * len(rows), quality=TableQuality(ruled=False, split_from_previous=split))
+    return table, xs
+
+
+def _row_cells(r: int, row: list[TextLine], strips: list[tuple[float, float]], n_cols: int) -> list[Cell]:
+    """The row's text split at the gutters it leaves blank; a piece covering a gutter spans the
+    columns on both sides. Pieces sharing a column across the row's lines make one cell."""
+    pieces: list[tuple[int, int, float, str]] = []  # (first column, last column, top, text)
+    for line in row:
+        for chars in _split_at_gutters(line, strips):
+            first = _column(chars[0][0], strips)
+            last = _column(chars[-1][1] - 0.01, strips)
+            pieces.append((first, last, line.top, "".join(c[2] for c in chars)))
+    merged: list[list] = []  # [first, last, [texts]]
+    for first, last, _, text in sorted(pieces, key=lambda p: (p[2], p[0])):
+        home = next((m for m in merged if m[0] <= last and first <= m[1]), None)
+        if home is None:
+            merged.append([first, last, [text]])
+        else:
+            home[0], home[1] = min(home[0], first), max(home[1], last)
+            home[2].append(text)
+    merged = _merge_overlapping(merged)
+    return [Cell(row=r, col=first, text=clean_text("".join(texts)), colspan=last - first + 1)
+            for first, last, texts in sorted(merged) if first < n_cols]
+
+
+def _merge_overlapping(cells: list[list]) -> list[list]:
+    cells = sorted(cells)
+    out: list[list] = []
+    for cell in cells:
+        if out and cell[0] <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], cell[1])
+            out[-1][2] += cell[2]
+        else:
+            out.append(cell)
+    return out
+
+
+def _split_at_gutters(line: TextLine, strips: list[tuple[float, float]]) -> list[list[tuple[float, float, str]]]:
+    chars = list(line.chars) or [(x0, x1, text) for x0, x1, text in line.segments]
+    pieces: list[list[tuple[float, float, str]]] = [[chars[0]]]
+    for before, char in zip(chars, chars[1:]):
+        if any(before[1] <= (a + b) / 2 <= char[0] for a, b in strips):
+            pieces.append([char])
+        else:
+            pieces[-1].append(char)
+    return pieces
+
+
+def _column(x: float, strips: list[tuple[float, float]]) -> int:
+    """Index of the column an x lies in: the number of gutter middles to its left."""
+    return sum(1 for a, b in strips if (a + b) / 2 < x)

@@ -17,6 +17,7 @@ class TextLine:
     size: float
     page: int
     segments: tuple[tuple[float, float, str], ...] = ()  # (x0, x1, text) pieces split at wide gaps
+    chars: tuple[tuple[float, float, str], ...] = ()  # (x0, x1, text) of every char, left to right
 
 
 
@@ -51,7 +52,7 @@ def _text_line(chars: list[dict], page: int) -> TextLine:
     return TextLine(
         text="".join(parts), x0=chars[0]["x0"], x1=chars[-1]["x1"],
         top=min(c["top"] for c in chars), bottom=max(c["bottom"] for c in chars), size=size, page=page,
-        segments=tuple(segments),
+        segments=tuple(segments), chars=tuple((c["x0"], c["x1"], c["text"]) for c in chars),
     )
 
 

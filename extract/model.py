@@ -51,6 +51,17 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class TableQuality:
+    """How a table was found, so a user can judge what to trust (cf. camelot's parsing report)."""
+
+    ruled: bool = True  # cell boundaries from ruling lines; False: from the alignment of text
+    # A borderless block cut from the one before it (a form printing its funding and indicator
+    # blocks with different columns): numbered with it.
+    split_from_previous: bool = False
+    seams: int = 0  # page breaks the table was stitched across
+
+
+@dataclass(frozen=True)
 class Table:
     """A table on the grid of its column and row boundaries; merged cells carry spans.
 
@@ -64,7 +75,7 @@ class Table:
     page: int | None = None
     row_pages: tuple[int | None, ...] = ()
     seam_rows: frozenset[int] = frozenset()
-    quality: dict = field(default_factory=dict, compare=False, hash=False)
+    quality: TableQuality = field(default=TableQuality(), compare=False, hash=False)
 
     def grid(self) -> list[list[str]]:
         """Row-major text grid with every merged cell's text copied into all positions it covers."""

@@ -108,9 +108,9 @@ def compose_page(
             table_chars[placed[0]][placed[1]].append(char)
     items: list[TextLine | PageTable] = [page_table(g, c, number) for g, c in zip(grids, table_chars)]
     lines = adjust_lines(chars_to_lines(free_chars, number))
-    for table, used in borderless_tables(lines):
+    for table, used, xs in borderless_tables(lines):
         top, bottom = min(line.top for line in used), max(line.bottom for line in used)
-        items.append(PageTable(table=table, xs=(), top=top, bottom=bottom, page=number))
+        items.append(PageTable(table=table, xs=xs, top=top, bottom=bottom, page=number))
         lines = [line for line in lines if line not in used]
     items += lines
     items.sort(key=lambda item: item.top)

@@ -231,6 +231,7 @@ def stitch(table: Table, first: PageTable, second: PageTable) -> Table:
         n_rows=table.n_rows + added, n_cols=table.n_cols, page=table.page,
         row_pages=table.row_pages + (second.page,) * added,
         seam_rows=table.seam_rows | {table.n_rows},
+        quality=replace(table.quality, seams=table.quality.seams + 1),
     )
 
 

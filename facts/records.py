@@ -60,6 +60,8 @@ class IndicatorRow:
     score: Decimal | None = None  # 得分
     deviation_reason: str | None = None  # 偏差原因 / 原因分析
     page: int | None = None
+    level1_weight: Decimal | None = None  # the points printed with the level-1 name: 产出指标（50分） → 50
+    other_columns: str | None = None  # JSON {header path: text} of the columns read into no field
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,18 @@ class Problem:
     message: str
     stage: str  # extract, normalize, load, check
     report_id: str | None = None
+
+    @classmethod
+    def error(cls, code: str, message: str, *, stage: str, source_file: str = "",
+              report_id: str | None = None) -> Problem:
+        """An input rejected or a stage failed."""
+        return cls(source_file, "error", code, message, stage, report_id)
+
+    @classmethod
+    def warning(cls, code: str, message: str, *, stage: str, source_file: str = "",
+                report_id: str | None = None) -> Problem:
+        """Extracted, but suspicious."""
+        return cls(source_file, "warning", code, message, stage, report_id)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
 from load import DEFAULT_DB  # noqa: F401 (re-exported)
 from load.views import VIEWS
 
-SCHEMA_VERSION = 1
+# 2: indicators.level1_weight, indicators.other_columns (added to older stores on open)
+SCHEMA_VERSION = 2
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 
@@ -105,7 +106,9 @@ def ddl() -> list[str]:
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (or, unless `read_only`, create) the store and check its layout."""
+    """Open (or, unless `read_only`, create) the store and check its layout. A store written by
+    an earlier version gets the columns added since (also when opened `read_only`: it is
+    upgraded first)."""
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as err:
@@ -114,20 +117,50 @@ def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duc
         if not read_only:
             _create(con)
         _check_layout(con, path)
+    except OutdatedStore:
+        con.close()
+        open_store(path).close()  # upgrades it
+        return open_store(path, read_only=True)
     except BaseException:
         con.close()
         raise
     return con
 
 
+class OutdatedStore(StoreError):
+    """A store of an earlier schema version: it needs the columns added since."""
+
+
 def _create(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables, columns added since the store was made (`ALTER TABLE … ADD COLUMN`), views."""
+    statements = ddl()
     con.begin()
-    for statement in ddl():
+    for statement in statements[:len(TABLES) + 1]:
         con.execute(statement)
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)]
-    )
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is not None and version[0].isdigit() and int(version[0]) < SCHEMA_VERSION:
+        _add_new_columns(con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)])
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+                [str(SCHEMA_VERSION), SCHEMA_VERSION])
+    for statement in statements[len(TABLES) + 1:]:
+        con.execute(statement)
     con.commit()
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+    for table in TABLES:
+        found = _found_columns(con, table)
+        expected = columns(table)
+        if found and found == [c.name for c in expected[:len(found)]]:
+            for column in expected[len(found):]:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {column.sql_type}")
+
+
+def _found_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()]
 
 
 def _check_layout(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
@@ -135,15 +168,16 @@ def _check_layout(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except duckdb.CatalogException as err:
         raise StoreError(f"{path} is not a reports database (no meta table)") from err
-    if version is None or version[0] != str(SCHEMA_VERSION):
-        found = version[0] if version else "none"
-        raise StoreError(f"{path} has schema version {found}, this tool needs {SCHEMA_VERSION}")
+    found_version = int(version[0]) if version and version[0].isdigit() else None
+    if found_version is None or found_version > SCHEMA_VERSION:
+        raise StoreError(f"{path} has schema version {version[0] if version else 'none'}, this tool "
+                         f"reads version {SCHEMA_VERSION} and earlier")
     for table in TABLES:
-        found = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position", [table]).fetchall()]
+        found = _found_columns(con, table)
         expected = [c.name for c in columns(table)]
         if found != expected:
+            if found == expected[:len(found)] and found_version < SCHEMA_VERSION:
+                raise OutdatedStore(f"{path}: table {table} lacks the columns added since")
             raise StoreError(f"{path}: table {table} has columns {found}, expected {expected}; "
                              "ingest into a new database file")
 

@@ -15,7 +15,8 @@ import cn2an
 
 # Full-width ASCII (FF01–FF5E) and the ideographic space, mapped one character to one
 # character so that spans found in the translated text are spans of the original.
-_FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {
+    ord("﹦"): ord("="), ord("﹤"): ord("<"), ord("﹥"): ord(">"), ord("﹪"): ord("%")}  # small forms
 # In running prose a comma is punctuation (5次，100人; OCR often prints 5次,100人), except between
 # digits, where it separates thousands: full-width before exactly three digits (１，０００元),
 # half-width inside a whole digit group (1,200人, 4,900,000.00元). Half-width punctuation commas

@@ -89,8 +89,15 @@ _UNITS = {
     "座": "座", "台": "台", "套": "套", "份": "份", "课时": "课时", "学时": "学时", "小时": "小时",
 }
 _CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类": "类", "本": "本", "册": "册", "门": "门",
-                    "节": "节", "周": "周"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
+                    "节": "节", "周": "周",
+                    "百分比": "%", "工作日": "工作日", "个工作日": "工作日", "分钟": "分钟", "公里": "公里"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
 _CELL_UNITS = _UNITS | _CELL_ONLY_UNITS
+# Words that state a target's comparison in a table cell only (in prose 达到95% is a fact, not a target):
+# 正向/反向 are the 指标性质 of budget systems (higher/lower is better).
+_CELL_SIGNS = _SIGNS | {"达到": ">=", "达": ">=", "正向": ">=", "反向": "<="}
+# A unit no table above knows is still a unit in a cell (`≥6架`, `3起`, `20公里`): one or two
+# Chinese characters right after the number, but not a date or deadline word (`12月底前`, `3年内`).
+_ANY_CELL_UNIT = r"(?![年月日号时底前后内中余多以约左上下共之及完达为的和或至到])[\u4e00-\u9fff]{1,2}"
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
 _NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
 _NON_VALUE_MARKS = re.compile(r"[-—–―_/\\、.…·*×xX]+")
@@ -102,16 +109,17 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
+def _quantity_pattern(units: dict[str, str], signs: dict[str, str], *, prose: bool) -> re.Pattern:
     # Atomic, and never starting inside another number: long digit runs stay linear.
     num = rf"(?:(?<![\d.,])(?>{ARABIC.pattern})|(?<![{CN_NUMERAL_CHARS}])(?>{CN_NUMERAL.pattern}))"
     gap = r"[ \t]{0,2}"
     # In prose a bare 万 is money only before punctuation (490万，); "3万职工" is not money.
     bare_mag_end = r"(?=[，。；、,.;:：)）\s]|$)" if prose else ""
-    unit = rf"(?P<unit>{_alt(units)})(?:[/每](?P<per>{_alt(['人', '次', '年', '月', '天', '场', '户', '项'])}))?"
+    any_unit = "" if prose else f"|{_ANY_CELL_UNIT}"
+    unit = rf"(?P<unit>{_alt(units)}{any_unit})(?:[/每](?P<per>{_alt(['人', '次', '年', '月', '天', '场', '户', '项'])}))?"
     return re.compile(
         rf"""
-        (?P<sign>{_alt(_SIGNS)})?{gap}
+        (?P<sign>{_alt(signs)})?{gap}
         (?P<pre>{_alt(_PREFIXES)})?{gap}
         (?:(?P<lo>{num})(?P<lomag>{_alt(_MAGNITUDES)})?(?P<lounit>%)?{gap}(?:至|到|~|-|—|–){gap})?
         (?:
@@ -127,8 +135,8 @@ def _quantity_pattern(units: dict[str, str], *, prose: bool) -> re.Pattern:
     )
 
 
-_CELL = _quantity_pattern(_CELL_UNITS, prose=False)
-_PROSE = _quantity_pattern(_UNITS, prose=True)
+_CELL = _quantity_pattern(_CELL_UNITS, _CELL_SIGNS, prose=False)
+_PROSE = _quantity_pattern(_UNITS, _SIGNS, prose=True)
 # Slogans and place names that look like counts: 四个意识 is not four items, and a Chinese number
 # + 家 before 店/街/村/坊 names a place (三家店街道, 五家村), as place names are never in digits.
 _NOT_QUANTITIES = re.compile(
@@ -221,7 +229,7 @@ def _unit_and_factor(g: dict, hint: str | None) -> tuple[str | None, int]:
     """Canonical unit and the factor that brings the number to it."""
     magnitude = _MAGNITUDES.get(g["mag"] or "", 1)
     if g["unit"]:
-        return _CELL_UNITS[g["unit"]], magnitude
+        return _CELL_UNITS.get(g["unit"], g["unit"]), magnitude
     hinted, hinted_factor = hint_unit(hint)
     ends_in_wan = magnitude >= 10**4 or g["num"][-1] in "万萬亿億"
     if magnitude == 1 and not ends_in_wan:  # a bare number: the hint decides
@@ -276,7 +284,7 @@ def _cents(jiao: str | None, fen: str | None) -> Decimal:
 
 def _op(g: dict) -> str:
     if g["sign"]:
-        return _SIGNS[g["sign"]]
+        return _CELL_SIGNS[g["sign"]]
     return _OP_OF_WORD.get(g["post"] or "") or _OP_OF_WORD.get(g["pre"] or "") or "="
 
 

@@ -11,10 +11,15 @@ from extract.model import Cell, Document, Paragraph, Table
 from facts.indicators import (
     canonical_level1,
     canonical_level2,
-    column_roles,
-    find_header_row,
     indicator_rows,
+    read_header,
 )
+from facts.indicators.header import column_paths, resolve_columns
+
+
+def column_roles(block: list[list[str]]) -> tuple[str | None, ...]:
+    return tuple(column.key for column in resolve_columns(column_paths(block)))
+
 
 def make_table(rows, *, seam_rows=(), row_pages=None, page=1) -> Table:
     """Rows of cell texts; a cell may be (text, rowspan, colspan); None = covered by a span."""
@@ -130,7 +135,7 @@ def test_column_roles_most_specific_rule_wins():
         "level1", "level2", "level3", "target", "adjustment", "explanation", "stage_target", "tracked")
     assert column_roles([["序号", "一 级\n指 标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
                           "得分", "偏差原因分析及改进措施"]]) == (
-        "other", "level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_reason")
+        "seq", "level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_reason")
     assert column_roles([["全年目标值", "阶段目标值", "完成值", "原因分析"]]) == (
         "target", "stage_target", "actual", "deviation_reason")
     assert column_roles([["年度目标值", "截至6月30日应完成值", "实际完成值"]]) == (
@@ -144,7 +149,7 @@ def test_two_row_header_without_spans_is_combined():
         ["一级指标", "二级指标", "三级指标", "目标值"],
         ["产出指标", "数量指标", "开展送温暖人数", "≥200人"],
     ]
-    assert find_header_row(grid) == 2
+    assert read_header(grid).rows == range(1, 3)  # the 绩效指标 … 指标值 row above names groups
     table = make_table([
         ["绩效指标", "", "", "年度指标值", "实际完成值"],
         ["一级指标", "二级指标", "三级指标", "", ""],
@@ -369,7 +374,7 @@ def test_period_actuals_and_forecasts_get_their_own_roles():
     # a forecast (预计) is no actual and is not read
     assert column_roles([["年度目标值", "截至6月30日应完成值", "截至6月底完成值", "1-6月执行情况",
                           "全年预计完成情况", "预计完成值"]]) == (
-        "target", "stage_target", "actual", "actual", "forecast", "forecast")
+        "target", "stage_target", "actual", None, "forecast", "forecast")  # one actual: the first
     table = make_table([
         ["一级指标", "二级指标", "三级指标", "年度指标值", "1-6月执行情况", "全年预计完成情况"],
         ["产出指标", "数量指标", "开展送温暖人数", "≥200人", "120人", "210人"],

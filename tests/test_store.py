@@ -240,3 +240,19 @@ def test_changed_bytes_keep_the_old_report_while_another_path_has_it(con):
 
 def test_columns_are_derived_once_per_table():
     assert store.columns("reports") is store.columns("reports")  # on the hot path of every write
+
+
+def test_a_store_of_schema_version_1_gets_the_new_columns_and_keeps_its_rows(tmp_path):
+    """Version 1 had no indicators.level1_weight / other_columns: opening adds them."""
+    db = tmp_path / "v1.duckdb"
+    with store.open_store(db) as con:
+        store.write(con, seed_records())
+        con.execute("ALTER TABLE indicators DROP COLUMN other_columns")
+        con.execute("ALTER TABLE indicators DROP COLUMN level1_weight")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with store.open_store(db, read_only=True) as con:  # status and export open it read-only
+        assert [r[0] for r in con.execute("DESCRIBE indicators").fetchall()][-2:] == [
+            "level1_weight", "other_columns"]
+        assert count(con, "indicators") == 2
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(store.SCHEMA_VERSION),)
