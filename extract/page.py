@@ -51,8 +51,46 @@ def find_table_cells(edges: list[dict]) -> list[list[tuple[float, float, float, 
         return []
     t = _EDGE_TOLERANCE
     merged = merge_edges(edges, snap_x_tolerance=t, snap_y_tolerance=t, join_x_tolerance=t, join_y_tolerance=t)
+    merged = merged + closing_edges(merged)
     cells = intersections_to_cells(edges_to_intersections(merged, t, t))
     return [table for table in cells_to_tables(cells) if len(table) > 1]
+
+
+def closing_edges(edges: list[dict]) -> list[dict]:
+    """Horizontal edges that close cells cut by a page break: a merged cell running on to the next
+    page has its sides drawn to the page's end but no bottom (and no top on the next page). A
+    vertical edge ending at a height no horizontal edge reaches there is joined to the nearest
+    horizontal edge at that height, or to the other open ends there."""
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+
+    def closed(x: float, y: float) -> bool:
+        return any(abs(h["top"] - y) <= _EDGE_TOLERANCE and h["x0"] - _EDGE_TOLERANCE <= x <= h["x1"] + _EDGE_TOLERANCE
+                   for h in horizontal)
+
+    added = []
+    for end in ("top", "bottom"):
+        open_ends = sorted((v[end], v["x0"]) for v in vertical if not closed(v["x0"], v[end]))
+        for group in _groups_by_height(open_ends):
+            y = sum(g[0] for g in group) / len(group)
+            xs = [g[1] for g in group]
+            for h in (h for h in horizontal if abs(h["top"] - y) <= _EDGE_TOLERANCE):
+                xs += [h["x0"]] if any(x < h["x0"] for x in xs) else []
+                xs += [h["x1"]] if any(x > h["x1"] for x in xs) else []
+            if len(xs) >= 2:
+                added.append({"orientation": "h", "object_type": "line", "x0": min(xs), "x1": max(xs), "top": y,
+                              "bottom": y, "width": max(xs) - min(xs), "height": 0.0})
+    return added
+
+
+def _groups_by_height(ends: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    groups: list[list[tuple[float, float]]] = []
+    for end in ends:
+        if groups and end[0] - groups[-1][-1][0] <= _EDGE_TOLERANCE:
+            groups[-1].append(end)
+        else:
+            groups.append([end])
+    return groups
 
 
 def grid_of(boxes) -> Grid:
@@ -106,6 +144,7 @@ def compose_page(
             free_chars.append(char)
         else:
             table_chars[placed[0]][placed[1]].append(char)
+    table_chars = [keep_overflow_whole(boxes) for boxes in table_chars]
     items: list[TextLine | PageTable] = [page_table(g, c, number) for g, c in zip(grids, table_chars)]
     lines = adjust_lines(chars_to_lines(free_chars, number))
     for table, used, xs in borderless_tables(lines):
@@ -115,6 +154,45 @@ def compose_page(
     items += lines
     items.sort(key=lambda item: item.top)
     return PageContent(number=number, height=height, items=tuple(items))
+
+
+def keep_overflow_whole(chars_per_box: list[list[dict]]) -> list[list[dict]]:
+    """Text that runs on over empty neighbouring cells (a spreadsheet prints a long cell so, the
+    neighbours staying empty) back in the cell it starts in: a run of characters on one line
+    whose other cells hold nothing else."""
+    box_of = {id(char): i for i, chars in enumerate(chars_per_box) for char in chars}
+    moved = [list(chars) for chars in chars_per_box]
+    for run in _runs(char for chars in chars_per_box for char in chars):
+        boxes = {box_of[id(char)] for char in run}
+        home = box_of[id(run[0])]
+        others = boxes - {home}
+        in_run = {id(char) for char in run}
+        if others and all(all(id(c) in in_run for c in chars_per_box[b]) for b in others):
+            for b in others:
+                moved[home] += moved[b]
+                moved[b] = []
+    return moved
+
+
+def _runs(chars) -> list[list[dict]]:
+    """Chars on one line set close together (a fifth of a character at most: two cells' texts,
+    however close, have their padding between them), left to right."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if lines and abs(char["top"] - lines[-1][0]["top"]) <= 0.5 * char["size"]:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    runs = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        runs.append([line[0]])
+        for before, char in zip(line, line[1:]):
+            if char["x0"] - before["x1"] > 0.2 * char["size"]:
+                runs.append([char])
+            else:
+                runs[-1].append(char)
+    return runs
 
 
 def page_table(grid: Grid, chars_per_box: list[list[dict]], page: int) -> PageTable:

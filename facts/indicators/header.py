@@ -210,6 +210,10 @@ def resolve_columns(paths: list[tuple[str, ...]]) -> tuple[Column, ...]:
     under one merged header cell share its role (`一级指标` over a `绩效指标` label column and the
     level-1 column: the body tells them apart)."""
     columns = [_column(i, path) for i, path in enumerate(paths)]
+    for i, column in enumerate(columns[1:], start=1):
+        left = columns[i - 1]
+        if not column.path and left.role in (*LEVEL_ROLES, "label"):  # a level header left unmerged
+            columns[i] = Column(i, left.path, left.role)
     if not any(c.role == "level3" for c in columns):
         alias = next((c for c in columns if c.path and _LEVEL3_ALIAS.match(c.path[-1])), None)
         if alias is not None:
