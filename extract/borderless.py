@@ -100,13 +100,13 @@ def _wrapped_above(outside: list[TextLine], row_line: TextLine) -> list[TextLine
 
 
 def _continues(region: list[TextLine], line: TextLine) -> bool:
-    """A row line close below continues the region; so does a line whose every piece of text fits
-    in one column of the last row line (a cell's wrapped text) — not a title or a paragraph
-    running across its columns."""
+    """A line close below continues the region when it has text in two places at least (a row of
+    the table, or of a form's next block with other columns), or when its text fits in one column
+    of the last row line (a cell's wrapped text) — not a title or a paragraph running across."""
     above = region[-1]
     if line.page != above.page or line.top - above.bottom > _WRAP_GAP * max(line.size, above.size):
         return False
-    if _is_row_line(line):
+    if len(runs(line)) >= 2:
         return True
     return _fits_columns(line, next(l for l in reversed(region) if _is_row_line(l)))
 

@@ -189,10 +189,19 @@ def _paragraph_block(lines: list[TextLine]) -> Block:
 
 
 def _continues(first: PageTable, second: PageTable) -> bool:
-    """The second table carries on the first: next page, and its column boundaries are among the first's."""
+    """The second table carries on the first: next page, and its column boundaries are among the
+    first's — for tables without ruling lines, whose boundaries are only where text leaves a gap,
+    each of its columns lies in a column of its own of the first."""
     if second.page != first.page + 1 or not (first.xs and second.xs):
         return False
+    if not (first.table.quality.ruled and second.table.quality.ruled):
+        homes = [_column_at((a + b) / 2, first.xs) for a, b in zip(second.xs, second.xs[1:])]
+        return None not in homes and len(set(homes)) == len(homes)
     return all(any(abs(x - y) <= _SAME_COLUMN for y in first.xs) for x in second.xs)
+
+
+def _column_at(x: float, xs: tuple[float, ...]) -> int | None:
+    return next((i for i, (a, b) in enumerate(zip(xs, xs[1:])) if a <= x <= b), None)
 
 
 def stitch(table: Table, first: PageTable, second: PageTable) -> Table:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from extract.model import Document, Paragraph, Table
 from facts.indicators.captions import Caption, table_caption, table_unit
 from facts.indicators.header import VALUE_ROLES, Header, find_header, squash
-from facts.indicators.rows import RawRow, body_rows, fill_down_levels, is_indicator, merge_seam_fragments, \
-    row_defects
+from facts.indicators.rows import RawRow, body_rows, fill_down_levels, is_indicator, join_cut_level_names, \
+    merge_seam_fragments, row_defects
 from facts.indicators.values import canonical_level1, canonical_level2, cell_text, is_level_name, joined, \
     level_name, number, parse, reads_like_level, value_hint, with_unit_of
 from facts.indicators.vocabulary import ADJUSTMENTS, TRACKED
@@ -145,7 +145,7 @@ def read_part(table: Table, grid: list[list[str]], header: Header, carry: tuple[
         return ReadPart([], "表头没有三级指标列")
     if not any(header.has(role) for role in VALUE_ROLES):
         return ReadPart([], "表头没有指标目标值列")
-    rows = fill_down_levels(merge_seam_fragments(body_rows(table, grid, header)), carry)
+    rows = fill_down_levels(join_cut_level_names(merge_seam_fragments(body_rows(table, grid, header))), carry)
     defects = {row.row: f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}"
                for row in rows if (defect := row_defects(row))}
     if defects and 2 * len(defects) >= len(rows):  # most rows misread: the table was
@@ -209,7 +209,10 @@ def to_indicator_row(row: RawRow, *, report_id: str, table_no: int, table_title:
     texts = {role: value_text(row, role) for role in VALUE_ROLES}
     values = {role: parse(texts[role], value_hint(indicator, column_units.get(role), table_unit))
               for role in VALUE_ROLES}
+    unit_cell = cell_text(row.get("target.unit"))  # a 度量单位 column: the unit of the row's numbers
     for role in ("stage_target", "actual"):
+        if unit_cell and texts[role] and values[role] and values[role].value is not None and values[role].unit is None:
+            values[role] = parse(texts[role] + unit_cell, value_hint(indicator, None, table_unit))
         values[role] = with_unit_of(values[role], values["target"])
     fields = {}
     for role in VALUE_ROLES:

@@ -17,7 +17,7 @@ from extract.model import Cell, Table
 from facts.indicators import vocabulary as v
 from facts.indicators.header import LEVEL_ROLES, OTHER_ROLES, VALUE_ROLES, Header, is_label, names_levels, norm, \
     squash
-from facts.indicators.values import canonical_level1, is_level1_name, is_level2_name, level2_parent
+from facts.indicators.values import canonical_level1, is_level1_name, is_level2_name, is_level_name, level2_parent
 
 _CLOSING = re.compile(v.CLOSING_ROWS)
 _SKIPPED = re.compile(v.SKIPPED_ROWS)
@@ -172,6 +172,32 @@ def merge_seam_fragments(rows: list[RawRow]) -> list[RawRow]:
         else:
             merged.append(row)
     return merged
+
+
+def join_cut_level_names(rows: list[RawRow]) -> list[RawRow]:
+    """A merged level cell cut by a page break prints part of its name on each page (`效益指标` |
+    `（20分）`, `满意度指` | `标`): the two parts, neither a level name with its rest, are one name
+    on every row the cell covers."""
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        if not row.at_seam or i == 0:
+            continue
+        for role in ("level1", "level2"):
+            before, after = rows[i - 1].get(role), row.get(role)
+            whole = before + after
+            if before and after and before != after and is_level_name(whole) and not is_level_name(after):
+                for j in [*_run(rows, i - 1, role, -1), *_run(rows, i, role, 1)]:
+                    rows[j] = replace(rows[j], cells=dict(rows[j].cells, **{role: whole}))
+    return rows
+
+
+def _run(rows: list[RawRow], start: int, role: str, step: int) -> list[int]:
+    """The rows from `start` on (going by `step`) that carry the same text in `role`: one merged cell."""
+    text, out, k = rows[start].get(role), [], start
+    while 0 <= k < len(rows) and rows[k].get(role) == text:
+        out.append(k)
+        k += step
+    return out
 
 
 # --- level names printed once per group ----------------------------------------------------------
