@@ -17,7 +17,7 @@ LEVEL_HEADERS = {
 # The level-3 column's header in tables that name level-1/level-2 but print no `三级…` header.
 LEVEL3_ALIASES = r"^(指标名称|指标内容|具体指标|三级指标名称|绩效指标名称)$"
 # A label spanning the indicator block (`绩效指标（90分）`) or the level columns: no column of its own.
-LABEL_HEADERS = r"^(绩效指标|指标|绩效目标|绩效指标体系|项目绩效指标)(\(.*\))?$"
+LABEL_HEADERS = r"^(长期|中期|年度)?(绩效指标|指标|绩效目标|绩效指标体系|项目绩效指标)(\(.*\))?$"
 
 # Columns read into a named field, by the header cell closest to the body (the leaf) first.
 # Order matters: the first pattern that matches wins.
