@@ -31,7 +31,7 @@ from facts.figures import figure_rows  # noqa: E402
 from facts.indicators import indicator_rows  # noqa: E402
 from facts.nlp import make_nlp  # noqa: E402
 from facts.records import Records  # noqa: E402
-from facts.report import report_row  # noqa: E402
+from facts.report import read_report  # noqa: E402
 
 REPEAT = 5
 BIG_PAGES = 500
@@ -85,7 +85,9 @@ def stage_profile(paths, con) -> dict[str, float]:
     for path in paths:
         document: Document = extract(path)
         stages["extract"] += median_ms(lambda: extract(path))
-        stages["report row"] += median_ms(lambda: report_row(document, report_id="x", source_file="f", source_path="p"))
+        rows = indicator_rows(document, "x")[0]
+        stages["report row"] += median_ms(lambda: read_report(document, rows, report_id="x", source_file="f",
+                                                              source_path="p"))
         stages["indicators"] += median_ms(lambda: indicator_rows(document, "x"))
         stages["figures"] += median_ms(lambda: figure_rows(document, "x"))
         records: Records = build_records(document, report_id="x", source_file=path.name, source_path=str(path))

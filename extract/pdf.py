@@ -168,13 +168,15 @@ def _continues_paragraph(before: TextLine, line: TextLine, layout: _Layout) -> b
     """A line continues the paragraph when the line before ran to the right margin and it is not indented.
 
     "Ran to the margin" allows for what wraps whole: a number or Latin word, or a character that
-    takes its closing punctuation along (line-breaking rules forbid a line starting with `；`).
+    takes its closing punctuation along (line-breaking rules forbid a line starting with `；`). A
+    line that starts far right of the margin (a centred title) is a paragraph of its own.
     """
     slack = 3 * layout.size + _wrapped_width(line.text, layout.size)
     full_width = before.x1 >= layout.right - slack
+    from_margin = before.x0 - layout.left <= 2.5 * layout.size  # a first line is indented 2 characters
     unindented = abs(line.x0 - layout.left) <= 0.5 * layout.size
     close = line.page != before.page or line.top - before.top < 1.5 * layout.pitch
-    return full_width and unindented and close
+    return full_width and from_margin and unindented and close
 
 
 def _paragraph_block(lines: list[TextLine]) -> Block:

@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 from extract.model import Document, Heading, Paragraph
 from facts.nlp import DATES, METRIC_CUES, QUANTITIES, YEAR, make_nlp
 from facts.records import FigureRow
-from facts.report import find_title, fiscal_year
+from facts.report.prose import find_title, fiscal_year
 
 SECTION_SEPARATOR = " > "
 
@@ -141,11 +141,12 @@ def rows_of_doc(doc: Doc, passage: Passage, report_id: str) -> list[FigureRow]:
     return rows
 
 
-def figure_rows(document: Document, report_id: str) -> list[FigureRow]:
-    """Every key figure the document's prose states, in reading order."""
+def figure_rows(document: Document, report_id: str, year: int | None = None) -> list[FigureRow]:
+    """Every key figure the document's prose states, in reading order. `year`: the report's fiscal
+    year, for dates written without one (read from the document when not given)."""
     found = list(passages(document))
     nlp = make_nlp()
-    year = fiscal_year(find_title(document), document)
+    year = year if year is not None else fiscal_year(find_title(document), document)
     docs = nlp.pipe(_with_year(nlp.make_doc(p.text), year) for p in found)
     return [row for passage, doc in zip(found, docs) for row in rows_of_doc(doc, passage, report_id)]
 

@@ -203,9 +203,11 @@ class MetricCue:
 
 _MONEY, _PERCENT, _DATE = frozenset({"money"}), frozenset({"percent"}), frozenset({"date"})
 METRIC_CUES = (
-    MetricCue(r"预算安排|安排预算|年初预算|全年预算|预算资金|预算数|预算", "预算", _MONEY),
-    MetricCue(r"到位资金|资金到位(?!率)|到位(?!率)", "到位资金", _MONEY),
-    MetricCue(r"实际支出|共支出|累计支出|已支出|实际使用|已使用|支出金额", "实际支出", _MONEY),
+    MetricCue(r"预算安排|安排预算|年初预算|全年预算|预算资金|预算数|预算|安排专项资金|安排资金|专项资金|批复资金",
+              "预算", _MONEY),
+    MetricCue(r"到位资金|资金到位(?!率)|到位(?!率)|下达资金|资金下达|已下达|已拨付|拨付资金", "到位资金", _MONEY),
+    MetricCue(r"实际支出|共支出|累计支出|已支出|实际使用|已使用|支出金额|实际执行|累计执行|全年执行|已执行|执行金额"
+              r"|决算数|决算支出", "实际支出", _MONEY),
     MetricCue(r"执行率", "资金执行率", _PERCENT),
     MetricCue(r"到位率", "到位率", _PERCENT),
     MetricCue(r"满意度|满意率", "满意度", _PERCENT),

@@ -65,6 +65,21 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class FieldRow:
+    """Where one `reports` value was read (table `report_fields`)."""
+
+    report_id: str
+    field: str  # a `reports` column; `period` for period_start/period_end
+    value: str | None  # as stored in `reports`, as text (ISO dates, plain decimals)
+    raw: str | None  # the text it was read from
+    source: str  # cell, line, sentence, title, cover, header
+    page: int | None = None
+    table_no: int | None = None  # the table's order among the document's tables
+    row_no: int | None = None  # 1-based row of that table
+    sentence: str | None = None
+
+
+@dataclass(frozen=True)
 class FigureRow:
     report_id: str
     kind: str  # money, persons, person_times, count, percent, date
@@ -111,3 +126,4 @@ class Records:
     indicators: tuple[IndicatorRow, ...] = ()
     figures: tuple[FigureRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    fields: tuple[FieldRow, ...] = ()

@@ -24,6 +24,7 @@ ORDER_BY = {
     "indicators": "report_id, table_no, row_no, rowid",
     "figures": "report_id, rowid",
     "problems": "report_id NULLS LAST, source_path, rowid",
+    "report_fields": "report_id, rowid",
 }
 MAX_WIDTH = 60
 

@@ -16,11 +16,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from facts.records import FigureRow, IndicatorRow, Problem, Records, ReportRow
+from facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
 from load import DEFAULT_DB  # noqa: F401 (re-exported)
 from load.views import VIEWS
 
-# 2: indicators.level1_weight, indicators.other_columns (added to older stores on open)
+# 2: indicators.level1_weight, indicators.other_columns (added to older stores on open), table
+#    report_fields (created on open)
 SCHEMA_VERSION = 2
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
@@ -56,10 +57,11 @@ TABLES: dict[str, type] = {
     "reports": ReportRow,
     "indicators": IndicatorRow,
     "figures": FigureRow,
+    "report_fields": FieldRow,
     "problems": ProblemRow,
     "files": FileRow,
 }
-DATASET_TABLES = ("reports", "indicators", "figures", "problems")
+DATASET_TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
 
 SQL_TYPES = {
     "str": ("VARCHAR", pa.string()),
@@ -223,6 +225,7 @@ def record_tables(records: Records) -> dict[str, pa.Table]:
         "indicators": list(records.indicators),
         "figures": list(records.figures),
         "problems": problems,
+        "report_fields": list(records.fields),
     }
     return {table: to_arrow(table, r) for table, r in rows.items() if r}
 

@@ -425,12 +425,14 @@ _REPORT_FIELDS = {"预算": "budget_yuan", "到位资金": "received_yuan", "实
 def test_sample_funding_figures_agree_with_the_reports_row(path):
     """The reports row's funding values are stated as figures with the matching label."""
     from extract import extract
-    from facts.report import report_row
+    from facts.indicators import indicator_rows
+    from facts.report import read_report
 
     document = extract(path)
     rows = figure_rows(document, "sample")
     expected = json.loads((SAMPLES / "expected" / f"{path.stem}.report.json").read_text("utf-8"))
-    computed = report_row(document, report_id="sample", source_file=path.name, source_path=str(path))
+    computed = read_report(document, indicator_rows(document, "sample")[0], report_id="sample",
+                           source_file=path.name, source_path=str(path)).row
     for label, field in _REPORT_FIELDS.items():
         values = {r.value for r in rows if r.label == label}
         if expected.get(field) is not None:

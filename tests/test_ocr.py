@@ -177,11 +177,13 @@ def scanned(name: str, pages: tuple[int, ...] | None = None) -> Document:
 
 
 def report_misses(name: str, document: Document) -> tuple[list[tuple], int]:
-    from facts.report import report_row
+    from facts.indicators import indicator_rows
+    from facts.report import read_report
     from test_reports import COLUMNS, as_text
 
     expected = json.loads((EXPECTED / f"{name}.report.json").read_text(encoding="utf-8"))
-    row = report_row(document, report_id="x", source_file=name, source_path=name)
+    row = read_report(document, indicator_rows(document, "x")[0], report_id="x", source_file=name,
+                      source_path=name).row
     misses = [("reports", column, expected[column], as_text(getattr(row, column)))
               for column in COLUMNS if as_text(getattr(row, column)) != expected[column]]
     return misses, len(COLUMNS)

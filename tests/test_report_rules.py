@@ -7,7 +7,8 @@ from decimal import Decimal
 import regex
 
 from extract.model import Document, Heading, Paragraph
-from facts import report
+from facts.records import ReportRow
+from facts.report import prose, read_report
 
 
 def H(text: str, level: int = 2) -> Heading:
@@ -23,59 +24,69 @@ def document(*blocks) -> Document:
     return Document(source_format="pdf", blocks=tuple(blocks), pages=None)
 
 
+def read(*blocks) -> ReportRow:
+    return read_report(document(*blocks), [], report_id="r", source_file="f", source_path="f").row
+
+
+def funding(*texts: str) -> dict:
+    row = read(*(P(t) for t in texts))
+    return {f: getattr(row, f) for f in ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct",
+                                         "arrival_rate_pct")}
+
+
 def test_a_period_found_first_is_the_project_period_as_is():
     doc = document(P("项目起止日期为2023年1月1日至2023年12月31日，截至2023年10月31日已完成大部分工作。"))
-    assert report.project_period(doc, 2023) == (date(2023, 1, 1), date(2023, 12, 31))
+    assert (read(*doc.blocks).period_start, read(*doc.blocks).period_end) == (date(2023, 1, 1), date(2023, 12, 31))
 
 
 def test_two_single_days_make_the_project_period():
-    doc = document(H("（二）项目起止日期"), P("2023年1月1日起，至2023年12月31日止。"))
-    assert report.project_period(doc, 2023) == (date(2023, 1, 1), date(2023, 12, 31))
+    row = read(H("（二）项目起止日期"), P("2023年1月1日起，至2023年12月31日止。"))
+    assert (row.period_start, row.period_end) == (date(2023, 1, 1), date(2023, 12, 31))
 
 
 def test_a_cutoff_at_month_precision_is_the_months_end():
-    assert report.cutoff_date([P("截至2023年10月底，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
-    assert report.cutoff_date([P("截至2023年10月，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
-    assert report.cutoff_date([P("截止到2024年6月末，资金执行率为30%。")], 2024) == date(2024, 6, 30)
+    assert read(P("截至2023年10月底，实际支出134.5万元。")).cutoff_date == date(2023, 10, 31)
+    assert read(P("截至2023年10月，实际支出134.5万元。")).cutoff_date == date(2023, 10, 31)
+    assert read(P("截止到2024年6月末，资金执行率为30%。")).cutoff_date == date(2024, 6, 30)
 
 
 def test_a_cutoff_at_day_precision_is_that_day():
-    assert report.cutoff_date([P("截至2023年10月31日，实际支出134.5万元。")], 2023) == date(2023, 10, 31)
+    assert read(P("截至2023年10月31日，实际支出134.5万元。")).cutoff_date == date(2023, 10, 31)
 
 
 def test_a_cutoff_cue_takes_the_whole_word():
     for word in ("截至", "截止", "截止到", "截至到", "截止至", "监控时间节点", "跟踪节点"):
-        assert report._CUTOFF_CUES.search(word).group(0) == word
+        assert prose._CUTOFF_CUES.search(word).group(0) == word
 
 
 def test_a_rate_compared_with_another_metric_is_not_the_execution_rate():
-    got = report.funding([P("截至10月底，本项目资金执行率低于序时进度83.33%。")])
+    got = funding("截至10月底，本项目资金执行率低于序时进度83.33%。")
     assert got["execution_rate_pct"] is None
 
 
 def test_a_rate_compared_with_an_unnamed_target_is_not_the_execution_rate():
-    got = report.funding([P("本项目资金执行率低于全省平均水平60%。")])
+    got = funding("本项目资金执行率低于全省平均水平60%。")
     assert got["execution_rate_pct"] is None
 
 
 def test_a_value_belongs_to_its_own_clause():
-    got = report.funding([P("资金执行率偏低，主要原因是采购延迟，已支付合同款30%。")])
+    got = funding("资金执行率偏低，主要原因是采购延迟，已支付合同款30%。")
     assert got["execution_rate_pct"] is None
 
 
 def test_budget_cues_total_budget_budget_is_and_budget_funds():
     for text in ("项目总预算100万元。", "项目预算为100万元。", "本年度预算资金100万元，均为财政拨款。"):
-        assert report.funding([P(text)])["budget_yuan"] == Decimal("1000000"), text
+        assert funding(text)["budget_yuan"] == Decimal("1000000"), text
 
 
 def test_a_labelled_form_line_gives_its_value():
-    got = report.funding([P("预算资金：100万元；实际支出：80万元；资金执行率：80%。")])
+    got = funding("预算资金：100万元；实际支出：80万元；资金执行率：80%。")
     assert (got["budget_yuan"], got["spent_yuan"], got["execution_rate_pct"]) == (
         Decimal("1000000"), Decimal("800000"), Decimal("80"))
 
 
 def test_each_funding_figure_from_its_own_cue():
-    got = report.funding([P("项目预算安排490万元，实际到位400万元，到位率为81.63%，实际支出134.5万元，资金执行率为27.45%。")])
+    got = funding("项目预算安排490万元，实际到位400万元，到位率为81.63%，实际支出134.5万元，资金执行率为27.45%。")
     assert got == {
         "budget_yuan": Decimal("4900000"), "received_yuan": Decimal("4000000"), "spent_yuan": Decimal("1345000"),
         "execution_rate_pct": Decimal("27.45"), "arrival_rate_pct": Decimal("81.63"),
@@ -91,13 +102,13 @@ def test_agency_of_any_kind_from_the_title():
         "宜昌市西陵区总工会2022年度职工帮扶及服务阵地建设经费项目绩效自评报告": "宜昌市西陵区总工会",
     }
     for title, expected in cases.items():
-        assert report.agency(document(P(title)), title) == expected, title
+        assert read(P(title)).agency == expected, title
 
 
 def test_project_name_from_the_title_drops_the_agency_only():
-    assert report.project_name(document(), "2023年南昌县教育局学生资助项目绩效自评报告") == "2023年学生资助项目"
+    assert read(P("2023年南昌县教育局学生资助项目绩效自评报告")).project_name == "2023年学生资助项目"
     title = "2023年农村饮水安全工程站点建设项目绩效自评报告"
-    assert report.project_name(document(), title) == "2023年农村饮水安全工程站点建设项目"
+    assert read(P(title)).project_name == "2023年农村饮水安全工程站点建设项目"
 
 
 def cover(*lines: str) -> Document:
@@ -106,31 +117,30 @@ def cover(*lines: str) -> Document:
 
 def test_title_takes_the_agency_line_above_the_name_as_the_sample_covers_do():
     doc = cover("南昌县教育局", "2023年度学生资助项目", "绩效自评报告", "南昌县教育局", "2024年3月20日")
-    assert report.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告"
+    assert prose.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告"
 
 
 def test_title_stops_at_dates_assessors_labels_and_attachment_marks():
     for above in ("2023年12月10日", "2023年12月", "江西正效咨询管理有限公司", "评价机构：江西正效咨询管理有限公司",
                   "附件1", "附件", "青财绩〔2023〕5号"):
         doc = cover(above, "南昌县教育局2023年度学生资助项目", "绩效自评报告")
-        assert report.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告", above
+        assert prose.find_title(doc) == "南昌县教育局2023年度学生资助项目绩效自评报告", above
 
 
 def test_title_keeps_a_year_line_above_the_name():
-    assert report.find_title(cover("2023年度", "学生资助项目绩效自评报告")) == "2023年度学生资助项目绩效自评报告"
+    assert prose.find_title(cover("2023年度", "学生资助项目绩效自评报告")) == "2023年度学生资助项目绩效自评报告"
 
 
 def test_fiscal_year_prefers_the_year_of_年度():
     title = "2024年南昌县财政局对2023年度学生资助项目绩效评价报告"
-    assert report.fiscal_year(title, cover(title)) == 2023
+    assert prose.fiscal_year(title, cover(title), None) == 2023
 
 
 def test_fiscal_year_else_the_projects_year():
     title = "2024年南昌县财政局学生资助项目绩效评价报告"
-    doc = document(P(title), H("（一）项目名称"), P("2023年学生资助项目"))
-    assert report.fiscal_year(title, doc) == 2023
+    assert read(P(title), H("（一）项目名称"), P("2023年学生资助项目")).fiscal_year == 2023
 
 
 def test_fiscal_year_else_the_first_year_of_the_title():
     title = "2023年青云谱区总工会工会经费项目1-10月份绩效运行监控报告"
-    assert report.fiscal_year(title, cover(title, "2023年12月10日")) == 2023
+    assert prose.fiscal_year(title, cover(title, "2023年12月10日"), None) == 2023

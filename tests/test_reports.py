@@ -11,7 +11,7 @@ import pytest
 
 from extract import extract
 from facts.records import ReportRow
-from facts.report import report_row
+from facts.report import read_report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EXPECTED = SAMPLES / "expected"
@@ -29,7 +29,10 @@ def as_text(value) -> str | int | None:
 
 
 def row_for(path: Path) -> ReportRow:
-    return report_row(extract(path), report_id="x", source_file=path.name, source_path=str(path))
+    from facts.indicators import indicator_rows
+    document = extract(path)
+    return read_report(document, indicator_rows(document, "x")[0], report_id="x", source_file=path.name,
+                       source_path=str(path)).row
 
 
 @pytest.mark.parametrize("suffix", ["pdf", "docx"])
