@@ -38,12 +38,33 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
     for region in tabular_regions(lines):
         split = False
         for block in split_at(region, starts_table):
-            if sum(_is_row_line(line) for line in block) >= 2:
-                table, xs = table_of(block, split)
+            if sum(_is_row_line(line) for line in block) < 2:
+                continue
+            for part in _parts_by_columns(block):
+                table, xs = table_of(part, split)
                 if table.n_cols >= 2:
-                    found.append((table, block, xs))
+                    found.append((table, part, xs))
                     split = True
     return found
+
+
+def _parts_by_columns(block: list[TextLine]) -> list[list[TextLine]]:
+    """The block, or — when one set of gutters cannot hold its rows (a form's header rows, funding
+    block and goal block each have columns of their own) — runs of rows with as many pieces of
+    text (within one)."""
+    n_cols = len(gutters(block)) + 1
+    rows = row_groups(block)
+    widths = [max(len(runs(line)) for line in row) for row in rows]
+    if max(widths) <= n_cols + 1:
+        return [block]
+    parts: list[list[TextLine]] = []
+    width = None
+    for row, row_width in zip(rows, widths):
+        if width is None or abs(row_width - width) >= 2:
+            parts.append([])
+            width = row_width
+        parts[-1] += row
+    return parts
 
 
 def runs(line: TextLine) -> list[tuple[float, float]]:
@@ -84,15 +105,16 @@ def tabular_regions(lines: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _wrapped_above(outside: list[TextLine], row_line: TextLine) -> list[TextLine]:
-    """The lines right above a region's first row line that are the top of its cells (a header
-    cell wrapped onto two lines, vertically centred, starts above the others): touching it, and
-    narrow."""
+    """The lines right above a region's first row line that belong to it: the top of its cells (a
+    header cell wrapped onto two lines, vertically centred, starts above the others: touching it,
+    and narrow), and rows of two cells close above (a form's `项目名称 | …` line)."""
     taken: list[TextLine] = []
     below = row_line
     for line in reversed(outside):
         touching = below.top - line.bottom < 0.3 * line.size
         narrow = line.x1 - line.x0 < 0.4 * (row_line.x1 - row_line.x0)
-        if line.page != row_line.page or not (touching and narrow):
+        two_cells = len(runs(line)) >= 2 and below.top - line.bottom < _WRAP_GAP * line.size
+        if line.page != row_line.page or not (touching and narrow or two_cells):
             break
         taken.insert(0, line)
         below = line
@@ -154,14 +176,14 @@ def gutters(block: list[TextLine]) -> list[tuple[float, float]]:
             for i in range(int((x0 - left) / step), int((x1 - left) / step) + 1):
                 cover[i] += 1
     minimum = _MIN_GUTTER * size / step
+    tolerance = max(1, len(counted) // 20) if len(counted) >= 4 else 0  # a stray line across a gutter
     strips = []
-    for start, end in _blank_strips(cover, max(1, len(counted) // 20)):
-        # a strip one stray line crosses: its part no line crosses, if wide enough
-        clear = max(_blank_strips(cover[start:end], 0), key=lambda s: s[1] - s[0], default=None)
-        if clear is not None and clear[1] - clear[0] >= minimum:
-            start, end = start + clear[0], start + clear[1]
-        if end - start >= minimum and start > 0 and end < len(cover) - 1:
-            strips.append((left + start * step, left + end * step))
+    for start, end in _blank_strips(cover, tolerance):
+        # a strip stray lines cross: its parts no line crosses, where wide enough
+        clear = [(start + a, start + b) for a, b in _blank_strips(cover[start:end], 0) if b - a >= minimum]
+        for a, b in clear or [(start, end)]:
+            if b - a >= minimum and a > 0 and b < len(cover) - 1:
+                strips.append((left + a * step, left + b * step))
     return strips
 
 
@@ -215,7 +237,7 @@ def table_of(block: list[TextLine], split: bool = False) -> tuple[Table, tuple[f
     xs = (left, *((a + b) / 2 for a, b in strips), right)
     n_cols = len(xs) - 1
     cells = []
-    rows = row_groups(block)
+    rows = row_groups(block) if len(block) > 1 else [block]
     for r, row in enumerate(rows):
         cells += _row_cells(r, row, strips, n_cols)
     page = block[0].page

@@ -108,11 +108,11 @@ def period_of(text: str, year: int | None) -> tuple[date, date] | None:
     dates = [d for _, _, d in find_dates(text, year) if d.precision in ("day", "period", "month", "year")]
     if not dates:
         return None
-    if dates[0].precision in ("period", "year"):
+    if dates[0].precision == "period":  # a stated range; what follows is not its end
         return dates[0].start, dates[0].end
     if len(dates) >= 2:
         return dates[0].start, dates[1].end
-    return None
+    return (dates[0].start, dates[0].end) if dates[0].precision == "year" else None
 
 
 def labelled_lines(document: Document, year: int | None) -> Iterator[Candidate]:
@@ -154,8 +154,9 @@ def funding_cells(document: Document, title_unit: str | None) -> Iterator[Candid
             if total is None:
                 continue
             unit = money_unit([*row, *grid[total], *(r[0] for r in grid[h:total + 1]), title_unit or ""])
-            for c, field in columns.items():
-                value = _funding_value(field, grid[total][c], unit)
+            for c, field in columns.items():  # a column may state its own unit: 实际支出（元）
+                own = money_unit([row[c]], default=None)
+                value = _funding_value(field, grid[total][c], own or unit)
                 if value is not None:
                     yield Candidate(field, value, grid[total][c], "cell", table.row_page(total), table_no, total + 1)
             break
@@ -196,14 +197,14 @@ def _is_number(text: str) -> bool:
     return value is not None and value.value is not None
 
 
-def money_unit(texts: list[str]) -> Decimal:
+def money_unit(texts: list[str], default: Decimal | None = Decimal(10) ** 4) -> Decimal | None:
     """The factor of the block's amounts from what its labels say (`项目资金（万元）`, `单位：元`);
-    万元 when none says: forms print their funding in 万元."""
+    `default` (万元: forms print their funding in 万元) when none says."""
     joined = "".join(norm(t) for t in texts)
     for word, factor in _MONEY_UNITS:
         if re.search(rf"\({word}\)|单位[:：]?{word}|{word}\)", joined):
             return factor
-    return Decimal(10) ** 4
+    return default
 
 
 def _funding_value(field: str, text: str, unit: Decimal) -> Decimal | None:
