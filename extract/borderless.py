@@ -50,20 +50,25 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
 
 def _parts_by_columns(block: list[TextLine]) -> list[list[TextLine]]:
     """The block, or — when one set of gutters cannot hold its rows (a form's header rows, funding
-    block and goal block each have columns of their own) — runs of rows with as many pieces of
-    text (within one)."""
+    block and goal block each have columns of their own) — runs of rows of one layout: a row with
+    two pieces of text more than the part's widest starts a new part, so does one with two fewer
+    that does not sit in the part's columns (a row with empty cells does)."""
     n_cols = len(gutters(block)) + 1
     rows = row_groups(block)
     widths = [max(len(runs(line)) for line in row) for row in rows]
-    if max(widths) <= n_cols + 1:
+    if max(widths) <= n_cols:
         return [block]
     parts: list[list[TextLine]] = []
-    width = None
+    widest: TextLine | None = None
     for row, row_width in zip(rows, widths):
-        if width is None or abs(row_width - width) >= 2:
+        line = max(row, key=lambda l: len(runs(l)))
+        width = len(runs(widest)) if widest else 0
+        if widest is None or row_width >= width + 2 or (
+                row_width <= width - 2 and not all(_fits_columns(l, widest) for l in row)):
             parts.append([])
-            width = row_width
+            widest = line
         parts[-1] += row
+        widest = line if len(runs(line)) > len(runs(widest)) else widest
     return parts
 
 
