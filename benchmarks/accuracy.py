@@ -73,15 +73,27 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     parser.add_argument("-k", metavar="TEXT", help="only files whose name contains TEXT")
     parser.add_argument("-f", "--files", action="store_true", help="one line per file: rows right / expected / read")
+    parser.add_argument("--holdout", action="store_true",
+                        help="the held-out set (tests/data/holdout) instead of the samples and the corpus")
     args = parser.parse_args()
     by_family: dict[str, Tally] = defaultdict(Tally)
     by_producer: dict[str, Tally] = defaultdict(Tally)
     by_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     total = Tally()
-    for case in goldens.all_cases():
+    kinds = {"reports loaded": [0, 0], "non-reports refused": [0, 0]}
+    for case in goldens.holdout_cases() if args.holdout else goldens.all_cases():
         if args.k and args.k not in case.name:
             continue
         records = goldens.read(case.path)
+        if goldens.is_non_report(case):
+            refused = records.report is None and any(p.code == "not_a_report" for p in records.problems)
+            kinds["non-reports refused"][0] += refused
+            kinds["non-reports refused"][1] += 1
+            if args.verbose and not refused:
+                print(f"\n{case.name}: a non-report was loaded as {records.report.report_type}")
+            continue
+        kinds["reports loaded"][0] += records.report is not None
+        kinds["reports loaded"][1] += 1
         match = goldens.match_indicators(case, records.indicators)
         misses = goldens.report_misses(case, records.report)
         expected_fields = [f for f in goldens.REPORT_FIELDS if f in (goldens.expected_report(case) or {})]
@@ -105,6 +117,10 @@ def main() -> int:
     print("\n".join(table("producer", by_producer)))
     print()
     print("\n".join(table("all", {"all": total})))
+    print()
+    for what, (right, n) in kinds.items():
+        if n:
+            print(f"{what:<34} {right:>3}/{n:<3} {right / n:.3f}")
     print()
     print("reports field                       right")
     for field in goldens.REPORT_FIELDS:

@@ -15,6 +15,7 @@ import pypdfium2.raw as pdfium_c
 
 _RULE_THICKNESS = 3.0  # points: a path thinner than this in one direction is a ruling line
 _MIN_RULE_LENGTH = 3.0
+_BACKGROUND_SHARE = 0.3  # a filled path covering this share of the page is a background, not a cell
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,12 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[dict], int
 
 
 def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
-    """Thin path objects (stroked lines and hairline rectangles) as horizontal/vertical edges."""
+    """Ruling lines as horizontal/vertical edges: thin path objects (a line, a hairline rectangle
+    filled as a border), and the straight sides of other paths (a cell's rectangle, a table's
+    outer box drawn as one path of four lines, a shaded header cell drawn without borders) — but
+    for a fill covering much of the page (a background)."""
     edges = []
+    width = page.get_width()
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
         x0, y0, x1, y1 = obj.get_bounds()
         top, bottom = height - y1, height - y0
@@ -73,20 +78,41 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[dict]:
         elif bottom - top >= _MIN_RULE_LENGTH and x1 - x0 <= _RULE_THICKNESS:
             middle = (x0 + x1) / 2
             edges.append(_edge("v", middle, middle, top, bottom))
-        elif x1 - x0 >= _MIN_RULE_LENGTH and bottom - top >= _MIN_RULE_LENGTH and _is_rectangle(obj):
-            edges += [  # a stroked cell rectangle: its four sides
-                _edge("h", x0, x1, top, top), _edge("h", x0, x1, bottom, bottom),
-                _edge("v", x0, x0, top, bottom), _edge("v", x1, x1, top, bottom),
-            ]
+        elif x1 - x0 >= _MIN_RULE_LENGTH and bottom - top >= _MIN_RULE_LENGTH \
+                and (x1 - x0) * (bottom - top) < _BACKGROUND_SHARE * width * height:
+            edges += _segment_edges(obj, height)
     return edges
 
 
-def _is_rectangle(obj) -> bool:
-    """A closed path of four straight segments with no fill (table borders, not shaded areas)."""
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-    segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
-    return bool(stroke.value) and not fill.value and segments in (4, 5)
+def _segment_edges(obj, height: float) -> list[dict]:
+    """The horizontal and vertical straight segments of a path, in page coordinates."""
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    edges, start, current = [], None, None
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (matrix.a * x.value + matrix.c * y.value + matrix.e, matrix.b * x.value + matrix.d * y.value + matrix.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_LINETO and current is not None:
+            edges += _straight(current, point, height)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        current = point
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            edges += _straight(current, start, height)
+            current = start
+    return edges
+
+
+def _straight(a: tuple[float, float], b: tuple[float, float], height: float) -> list[dict]:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) < 0.5 and abs(ax - bx) >= _MIN_RULE_LENGTH:
+        return [_edge("h", min(ax, bx), max(ax, bx), height - ay, height - ay)]
+    if abs(ax - bx) < 0.5 and abs(ay - by) >= _MIN_RULE_LENGTH:
+        return [_edge("v", ax, ax, height - max(ay, by), height - min(ay, by))]
+    return []
 
 
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:

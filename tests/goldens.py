@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT / "tests" / "data" / "corpus"
+HOLDOUT = ROOT / "tests" / "data" / "holdout"  # files no rule was tuned on (benchmarks/accuracy.py --holdout)
 NOT_COMPARED = ("row_no", "table_title")
 REPORT_FIELDS = ("title", "report_type", "fiscal_year", "project_name", "agency", "assessor", "report_date",
                  "period_start", "period_end", "cutoff_date", "budget_yuan", "received_yuan", "spent_yuan",
@@ -56,13 +57,18 @@ def sample_cases() -> list[Case]:
     return cases
 
 
-def corpus_cases() -> list[Case]:
-    manifest = CORPUS / "corpus.json"
-    if not manifest.exists():
+def corpus_cases(folder: Path = CORPUS, manifest: str = "corpus.json") -> list[Case]:
+    path = folder / manifest
+    if not path.exists():
         return []
-    return [Case(CORPUS / entry["file"], entry["source"], entry["family"], entry["producer"], entry["font"],
-                 CORPUS / "expected")
-            for entry in json.loads(manifest.read_text(encoding="utf-8"))]
+    return [Case(folder / entry["file"], entry["source"], entry["family"], entry["producer"], entry["font"],
+                 folder / "expected")
+            for entry in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def holdout_cases() -> list[Case]:
+    """The held-out files that exist (its manifest may run ahead of the renderings)."""
+    return [case for case in corpus_cases(HOLDOUT, "holdout.json") if case.path.exists()]
 
 
 def all_cases() -> list[Case]:
@@ -77,6 +83,10 @@ def expected_indicators(case: Case) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def is_non_report(case: Case) -> bool:
+    return bool((expected_report(case) or {}).get("not_a_report"))
 
 
 def expected_report(case: Case) -> dict | None:
