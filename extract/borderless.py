@@ -29,10 +29,15 @@ _ROW_GAP_RATIO = 1.8  # the gaps between rows are at least this much wider than 
 INDICATOR_HEADER = re.compile(r"一级\s*(指标|目标)?.*二级|二级.*三级")
 
 
-def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], bool] | None = None
-                      ) -> list[tuple[Table, list[TextLine], tuple[float, ...]]]:
-    """Each borderless table found among a page's lines (top to bottom), with the lines it used
-    and its column boundaries."""
+Rule = tuple[float, float, float]  # a horizontal ruling line: y, x0, x1
+
+
+def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], bool] | None = None,
+                      rules: list[Rule] = ()) -> list[tuple[Table, list[TextLine], tuple[float, ...]]]:
+    """Each table without vertical ruling lines found among a page's lines (top to bottom), with
+    the lines it used and its column boundaries. `rules`: the page's horizontal ruling lines —
+    a table ruled between its rows only, or a 三线表 (rules above and below the header), has its
+    rows where they are."""
     starts_table = starts_table or (lambda line: bool(INDICATOR_HEADER.search(line.text)))
     found = []
     for region in tabular_regions(lines):
@@ -40,21 +45,21 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
         for block in split_at(region, starts_table):
             if sum(_is_row_line(line) for line in block) < 2:
                 continue
-            for part in _parts_by_columns(block):
-                table, xs = table_of(part, split)
+            for part in _parts_by_columns(block, rules):
+                table, xs = table_of(part, split, rules)
                 if table.n_cols >= 2:
                     found.append((table, part, xs))
                     split = True
     return found
 
 
-def _parts_by_columns(block: list[TextLine]) -> list[list[TextLine]]:
+def _parts_by_columns(block: list[TextLine], rules: list[Rule] = ()) -> list[list[TextLine]]:
     """The block, or — when one set of gutters cannot hold its rows (a form's header rows, funding
     block and goal block each have columns of their own) — runs of rows of one layout: a row with
     two pieces of text more than the part's widest starts a new part, so does one with two fewer
     that does not sit in the part's columns (a row with empty cells does)."""
     n_cols = len(gutters(block)) + 1
-    rows = row_groups(block)
+    rows = row_groups(block, rules)
     widths = [max(len(runs(line)) for line in row) for row in rows]
     if max(widths) <= n_cols:
         return [block]
@@ -204,9 +209,33 @@ def _blank_strips(cover: list[int], tolerance: int) -> list[tuple[int, int]]:
     return strips
 
 
-def row_groups(block: list[TextLine]) -> list[list[TextLine]]:
-    """Lines into rows: when the gaps between lines fall into two sizes, the small ones are
-    within a row (a wrapped cell) and the large ones between rows; otherwise one line a row."""
+def row_groups(block: list[TextLine], rules: list[Rule] = ()) -> list[list[TextLine]]:
+    """Lines into rows. Horizontal rules inside the block bound its rows: rules between the rows
+    (two or more) make each band between them a row; one rule (under the header of a 三线表)
+    makes the band above it the header row. Otherwise, when the gaps between lines fall into two
+    sizes, the small ones are within a row (a wrapped cell) and the large ones between rows; else
+    one line a row."""
+    inside = _rules_inside(block, rules)
+    if not inside:
+        return _gap_groups(block)
+    bands: list[list[TextLine]] = [[block[0]]]
+    for above, line in zip(block, block[1:]):
+        if any(above.bottom - 1 <= y <= line.top + 1 for y in inside):
+            bands.append([])
+        bands[-1].append(line)
+    if len(inside) >= 2:
+        return bands
+    return [bands[0]] + [row for band in bands[1:] for row in _gap_groups(band)]
+
+
+def _rules_inside(block: list[TextLine], rules: list[Rule]) -> list[float]:
+    """Heights of the rules that run between the block's lines across a third of its width."""
+    left, right = min(l.x0 for l in block), max(l.x1 for l in block)
+    return sorted(y for y, x0, x1 in rules if block[0].bottom < y < block[-1].top
+                  and min(x1, right) - max(x0, left) >= (right - left) / 3)
+
+
+def _gap_groups(block: list[TextLine]) -> list[list[TextLine]]:
     gaps = [b.top - a.bottom for a, b in zip(block, block[1:])]
     threshold = _row_gap_threshold(gaps)
     rows: list[list[TextLine]] = [[block[0]]]
@@ -236,13 +265,13 @@ def _row_gap_threshold(gaps: list[float]) -> float | None:
     return (max(ordered[:split]) + min(ordered[split:])) / 2
 
 
-def table_of(block: list[TextLine], split: bool = False) -> tuple[Table, tuple[float, ...]]:
+def table_of(block: list[TextLine], split: bool = False, rules: list[Rule] = ()) -> tuple[Table, tuple[float, ...]]:
     strips = gutters(block)
     left, right = min(l.x0 for l in block), max(l.x1 for l in block)
     xs = (left, *((a + b) / 2 for a, b in strips), right)
     n_cols = len(xs) - 1
     cells = []
-    rows = row_groups(block) if len(block) > 1 else [block]
+    rows = row_groups(block, rules) if len(block) > 1 else [block]
     for r, row in enumerate(rows):
         cells += _row_cells(r, row, strips, n_cols)
     page = block[0].page

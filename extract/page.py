@@ -133,9 +133,10 @@ def place_char(char: dict, grids: list[Grid]) -> tuple[int, int] | None:
 
 def compose_page(
     number: int, height: float, chars: list[dict], grids: list[Grid],
-    adjust_lines: Callable[[list[TextLine]], list[TextLine]] = lambda lines: lines,
+    adjust_lines: Callable[[list[TextLine]], list[TextLine]] = lambda lines: lines, edges: list[dict] = (),
 ) -> PageContent:
-    """Chars given to the table cells they fall in or to text lines; borderless tables found among the lines."""
+    """Chars given to the table cells they fall in or to text lines; tables without (vertical)
+    ruling lines found among the lines, their rows bounded by the horizontal `edges` there are."""
     table_chars: list[list[list[dict]]] = [[[] for _ in g.boxes] for g in grids]
     free_chars = []
     for char in chars:
@@ -147,7 +148,8 @@ def compose_page(
     table_chars = [keep_overflow_whole(boxes) for boxes in table_chars]
     items: list[TextLine | PageTable] = [page_table(g, c, number) for g, c in zip(grids, table_chars)]
     lines = adjust_lines(chars_to_lines(free_chars, number))
-    for table, used, xs in borderless_tables(lines):
+    rules = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
+    for table, used, xs in borderless_tables(lines, rules=rules):
         top, bottom = min(line.top for line in used), max(line.bottom for line in used)
         items.append(PageTable(table=table, xs=xs, top=top, bottom=bottom, page=number))
         lines = [line for line in lines if line not in used]

@@ -75,7 +75,7 @@ def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:
 def read_page(page: pdfium.PdfPage, number: int, objects: PageObjects | None = None) -> PageContent:
     objects = objects or page_objects(page)
     grids = [grid_of(cells) for cells in find_table_cells(objects.edges)]
-    return compose_page(number, objects.height, objects.chars, grids)
+    return compose_page(number, objects.height, objects.chars, grids, edges=objects.edges)
 
 
 # ---- the whole document -----------------------------------------------------------------------

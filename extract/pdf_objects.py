@@ -15,6 +15,9 @@ import pypdfium2.raw as pdfium_c
 
 _RULE_THICKNESS = 3.0  # points: a path thinner than this in one direction is a ruling line
 _MIN_RULE_LENGTH = 3.0
+# A char box lower than this share of the font size is the glyph's ink, not the line's height: it
+# is widened to the line around the baseline (ascent share of the size above it).
+_MIN_BOX_HEIGHT, _ASCENT = 0.6, 0.88
 _BACKGROUND_SHARE = 0.3  # a filled path covering this share of the page is a background, not a cell
 
 
@@ -41,7 +44,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[dict], int
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
     per_index = len(text) == count  # else surrogate pairs: ask char by char
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect = pdfium_c.FS_RECTF()
     raw = textpage.raw
     chars, unmapped = [], 0
@@ -54,10 +57,14 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[dict], int
         if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) or "\ue000" <= char <= "\uf8ff":
             unmapped += 1
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        top, bottom = rect.top, rect.bottom
+        if top - bottom < _MIN_BOX_HEIGHT * size:  # a font without metrics: the glyph's own box (一 is flat)
+            pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+            top, bottom = origin_y.value + _ASCENT * size, origin_y.value - (1 - _ASCENT) * size
         chars.append({
             "text": char, "x0": rect.left, "x1": rect.right,
-            "top": height - rect.top, "bottom": height - rect.bottom,
-            "size": pdfium_c.FPDFText_GetFontSize(raw, i),
+            "top": height - top, "bottom": height - bottom, "size": size,
         })
     return chars, unmapped
 

@@ -229,12 +229,12 @@ def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> l
     above1, above2 = carry
     for i, row in enumerate(rows):
         level1, level2 = row.get("level1"), row.get("level2")
-        if not level1:
-            level1 = above1
+        if not level1:  # the first rows under a name printed in the middle of its merged cell: that name
+            level1 = above1 or _next_below(rows, i, "level1", lambda name: True) or ""
             if level2 and not _fits(level1, level2):
                 level1 = _next_below(rows, i, "level1", lambda name: _fits(name, level2)) or level1
         if not level2:
-            level2 = above2
+            level2 = above2 or _next_below(rows, i, "level2", lambda name: _fits(level1, name)) or ""
             if not _fits(level1, level2):
                 level2 = _next_below(rows, i, "level2", lambda name: _fits(level1, name)) or ""
         filled.append(replace(row, cells=dict(row.cells, level1=level1, level2=level2)))
