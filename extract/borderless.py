@@ -165,10 +165,17 @@ def _trimmed(region: list[TextLine]) -> list[TextLine]:
 
 
 def split_at(region: list[TextLine], starts_table: Callable[[TextLine], bool]) -> list[list[TextLine]]:
+    """The region cut before each line that starts a table; the lines touching that line from
+    above go with it (the tops of its wrapped, vertically centred header cells)."""
     blocks: list[list[TextLine]] = [[]]
     for line in region:
         if starts_table(line) and blocks[-1]:
-            blocks.append([])
+            above = blocks[-1]
+            cut = len(above)
+            while cut > 0 and line.top - above[cut - 1].bottom < 0.3 * line.size:
+                cut -= 1
+            blocks[-1], moved = above[:cut], above[cut:]
+            blocks.append(moved)
         blocks[-1].append(line)
     return [b for b in blocks if b]
 
@@ -220,7 +227,7 @@ def row_groups(block: list[TextLine], rules: list[Rule] = ()) -> list[list[TextL
         return _gap_groups(block)
     bands: list[list[TextLine]] = [[block[0]]]
     for above, line in zip(block, block[1:]):
-        if any(above.bottom - 1 <= y <= line.top + 1 for y in inside):
+        if any((above.top + above.bottom) / 2 < y < (line.top + line.bottom) / 2 for y in inside):
             bands.append([])
         bands[-1].append(line)
     if len(inside) >= 2:
@@ -231,7 +238,7 @@ def row_groups(block: list[TextLine], rules: list[Rule] = ()) -> list[list[TextL
 def _rules_inside(block: list[TextLine], rules: list[Rule]) -> list[float]:
     """Heights of the rules that run between the block's lines across a third of its width."""
     left, right = min(l.x0 for l in block), max(l.x1 for l in block)
-    return sorted(y for y, x0, x1 in rules if block[0].bottom < y < block[-1].top
+    return sorted(y for y, x0, x1 in rules if (block[0].top + block[0].bottom) / 2 < y < (block[-1].top + block[-1].bottom) / 2
                   and min(x1, right) - max(x0, left) >= (right - left) / 3)
 
 

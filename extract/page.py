@@ -148,14 +148,26 @@ def compose_page(
     table_chars = [keep_overflow_whole(boxes) for boxes in table_chars]
     items: list[TextLine | PageTable] = [page_table(g, c, number) for g, c in zip(grids, table_chars)]
     lines = adjust_lines(chars_to_lines(free_chars, number))
-    rules = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
-    for table, used, xs in borderless_tables(lines, rules=rules):
+    for table, used, xs in borderless_tables(lines, rules=horizontal_rules(edges)):
         top, bottom = min(line.top for line in used), max(line.bottom for line in used)
         items.append(PageTable(table=table, xs=xs, top=top, bottom=bottom, page=number))
         lines = [line for line in lines if line not in used]
     items += lines
     items.sort(key=lambda item: item.top)
     return PageContent(number=number, height=height, items=tuple(items))
+
+
+def horizontal_rules(edges: list[dict]) -> list[tuple[float, float, float]]:
+    """(y, x0, x1) of the horizontal ruling lines, the pieces of one line joined (a row's border
+    drawn cell by cell)."""
+    pieces = sorted((round(e["top"]), e["x0"], e["x1"]) for e in edges if e["orientation"] == "h")
+    rules: list[list[float]] = []
+    for y, x0, x1 in pieces:
+        if rules and abs(rules[-1][0] - y) <= 1 and x0 <= rules[-1][2] + _EDGE_TOLERANCE:
+            rules[-1][2] = max(rules[-1][2], x1)
+        else:
+            rules.append([y, x0, x1])
+    return [(y, x0, x1) for y, x0, x1 in rules]
 
 
 def keep_overflow_whole(chars_per_box: list[list[dict]]) -> list[list[dict]]:
