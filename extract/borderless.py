@@ -45,7 +45,9 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
         for block in split_at(region, starts_table):
             if sum(_is_row_line(line) for line in block) < 2:
                 continue
-            for part in _parts_by_columns(block, rules):
+            # an indicator table is one table, however its rows differ; a form's top is cut by layout
+            parts = [block] if any(starts_table(line) for line in block[:4]) else _parts_by_columns(block, rules)
+            for part in parts:
                 table, xs = table_of(part, split, rules)
                 if table.n_cols >= 2:
                     found.append((table, part, xs))

@@ -6,6 +6,7 @@ The grid functions are pure: cell boxes → row/column boundaries → which box 
 """
 from __future__ import annotations
 
+import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract.borderless import borderless_tables
+from extract.stacking import join_stacked
 from extract.lines import TextLine, chars_to_lines
 from extract.model import Cell, Table
 from extract.text import clean_text
@@ -154,7 +156,8 @@ def compose_page(
         lines = [line for line in lines if line not in used]
     items += lines
     items.sort(key=lambda item: item.top)
-    return PageContent(number=number, height=height, items=tuple(items))
+    size = statistics.median(c["size"] for c in chars) if chars else 10.0
+    return PageContent(number=number, height=height, items=tuple(join_stacked(items, size)))
 
 
 def horizontal_rules(edges: list[dict]) -> list[tuple[float, float, float]]:

@@ -59,7 +59,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[dict], int
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         top, bottom = rect.top, rect.bottom
-        if top - bottom < _MIN_BOX_HEIGHT * size:  # a font without metrics: the glyph's own box (一 is flat)
+        if top - bottom < _MIN_BOX_HEIGHT * size:
+            # the box from the baseline: some fonts give each glyph its own ink box (一 is flat)
             pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
             top, bottom = origin_y.value + _ASCENT * size, origin_y.value - (1 - _ASCENT) * size
         chars.append({
