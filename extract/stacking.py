@@ -35,6 +35,10 @@ def join_stacked(items: list, size: float) -> list:
 
 
 def _touching(upper, lower, size: float) -> bool:
+    """Parts drawn differently (ruled and not) that touch and share their width. Two ruled tables
+    are two tables; parts without lines were cut apart on purpose (extract/borderless.py)."""
+    if upper.table.quality.ruled == lower.table.quality.ruled:
+        return False
     if not (upper.xs and lower.xs) or lower.top - upper.bottom > _TOUCHING * size:
         return False
     overlap = min(upper.xs[-1], lower.xs[-1]) - max(upper.xs[0], lower.xs[0])
