@@ -40,7 +40,7 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
     rows where they are."""
     starts_table = starts_table or (lambda line: bool(INDICATOR_HEADER.search(line.text)))
     found = []
-    for region in tabular_regions(lines):
+    for region in tabular_regions(lines, rules):
         split = False
         for block in split_at(region, starts_table):
             if sum(_is_row_line(line) for line in block) < 2:
@@ -70,7 +70,8 @@ def _parts_by_columns(block: list[TextLine], rules: list[Rule] = ()) -> list[lis
     for row, row_width in zip(rows, widths):
         line = max(row, key=lambda l: len(runs(l)))
         width = len(runs(widest)) if widest else 0
-        if widest is None or row_width >= width + 2 or (
+        wider = row_width >= width + 2 and bool(parts) and not all(_fits_columns(l, line) for l in parts[-1])
+        if widest is None or wider or (
                 row_width <= width - 2 and not all(_fits_columns(l, widest) for l in row)):
             parts.append([])
             widest = line
@@ -95,14 +96,15 @@ def _is_row_line(line: TextLine) -> bool:
     return len(runs(line)) >= _MIN_RUNS
 
 
-def tabular_regions(lines: list[TextLine]) -> list[list[TextLine]]:
+def tabular_regions(lines: list[TextLine], rules: list[Rule] = ()) -> list[list[TextLine]]:
     """Runs of lines from a row line on, with the lines that continue its cells (close below,
-    narrower than prose), as long as row lines keep coming."""
+    narrower than prose), as long as row lines keep coming. Inside a ruled frame (a 三线表's
+    top and bottom rules) a wider gap between rows does not end the table."""
     regions: list[list[TextLine]] = []
     current: list[TextLine] = []
     outside: list[TextLine] = []  # lines since the last region
     for line in lines:
-        if current and _continues(current, line):
+        if current and _continues(current, line, rules):
             current.append(line)
             continue
         if current:
@@ -133,16 +135,27 @@ def _wrapped_above(outside: list[TextLine], row_line: TextLine) -> list[TextLine
     return taken
 
 
-def _continues(region: list[TextLine], line: TextLine) -> bool:
+def _continues(region: list[TextLine], line: TextLine, rules: list[Rule] = ()) -> bool:
     """A line close below continues the region when it has text in two places at least (a row of
     the table, or of a form's next block with other columns), or when its text fits in one column
     of the last row line (a cell's wrapped text) — not a title or a paragraph running across."""
     above = region[-1]
-    if line.page != above.page or line.top - above.bottom > _WRAP_GAP * max(line.size, above.size):
+    gap = line.top - above.bottom
+    if line.page != above.page or gap > _WRAP_GAP * max(line.size, above.size) and not (
+            gap < 3 * line.size and _framed(region[0], line, rules)):
         return False
     if len(runs(line)) >= 2:
         return True
     return _fits_columns(line, next(l for l in reversed(region) if _is_row_line(l)))
+
+
+def _framed(first: TextLine, line: TextLine, rules: list[Rule]) -> bool:
+    """A rule above the region's first line and one below `line`, both across them: one frame."""
+    def across(x0: float, x1: float) -> bool:
+        return x0 <= min(first.x0, line.x0) + first.size and x1 >= max(first.x1, line.x1) - first.size
+    above = any(y < first.top and first.top - y < 4 * first.size and across(x0, x1) for y, x0, x1 in rules)
+    below = any(y > line.bottom and across(x0, x1) for y, x0, x1 in rules)
+    return above and below
 
 
 def _fits_columns(line: TextLine, row_line: TextLine) -> bool:

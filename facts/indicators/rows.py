@@ -175,12 +175,13 @@ def merge_seam_fragments(rows: list[RawRow]) -> list[RawRow]:
 
 
 def join_cut_level_names(rows: list[RawRow]) -> list[RawRow]:
-    """A merged level cell cut by a page break prints part of its name on each page (`效益指标` |
-    `（20分）`, `满意度指` | `标`): the two parts, neither a level name with its rest, are one name
-    on every row the cell covers."""
+    """A merged level cell whose name is cut in two — by a page break (`效益指标` | `（20分）` on the
+    next page), or by rows without lines between them (`满意度指` | `标`, the name's lines falling
+    in two rows) — prints part of it on each side: the two parts, the second no level name by
+    itself, are one name on every row the cell covers."""
     rows = list(rows)
     for i, row in enumerate(rows):
-        if not row.at_seam or i == 0:
+        if i == 0:
             continue
         for role in ("level1", "level2"):
             before, after = rows[i - 1].get(role), row.get(role)
