@@ -32,13 +32,13 @@ INDICATOR_HEADER = re.compile(r"一级\s*(指标|目标)?.*二级|二级.*三级
 Rule = tuple[float, float, float]  # a horizontal ruling line: y, x0, x1
 
 
-def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], bool] | None = None,
+def borderless_tables(lines: list[TextLine], starts_table: Callable[[str], bool] | None = None,
                       rules: list[Rule] = ()) -> list[tuple[Table, list[TextLine], tuple[float, ...]]]:
     """Each table without vertical ruling lines found among a page's lines (top to bottom), with
     the lines it used and its column boundaries. `rules`: the page's horizontal ruling lines —
     a table ruled between its rows only, or a 三线表 (rules above and below the header), has its
     rows where they are."""
-    starts_table = starts_table or (lambda line: bool(INDICATOR_HEADER.search(line.text)))
+    starts_table = starts_table or (lambda text: bool(INDICATOR_HEADER.search(text)))
     found = []
     for region in tabular_regions(lines, rules):
         split = False
@@ -46,7 +46,7 @@ def borderless_tables(lines: list[TextLine], starts_table: Callable[[TextLine], 
             if sum(_is_row_line(line) for line in block) < 2:
                 continue
             # an indicator table is one table, however its rows differ; a form's top is cut by layout
-            parts = [block] if any(starts_table(line) for line in block[:4]) else _parts_by_columns(block, rules)
+            parts = [block] if starts_table(" ".join(l.text for l in block[:4])) else _parts_by_columns(block, rules)
             for part in parts:
                 table, xs = table_of(part, split, rules)
                 if table.n_cols >= 2:
@@ -142,11 +142,20 @@ def _continues(region: list[TextLine], line: TextLine, rules: list[Rule] = ()) -
     above = region[-1]
     gap = line.top - above.bottom
     if line.page != above.page or gap > _WRAP_GAP * max(line.size, above.size) and not (
-            gap < 3 * line.size and _framed(region[0], line, rules)):
+            gap < 3 * line.size and (_ruled_between(above, line, rules) or _framed(region[0], line, rules))):
         return False
     if len(runs(line)) >= 2:
         return True
-    return _fits_columns(line, next(l for l in reversed(region) if _is_row_line(l)))
+    last_row = next(l for l in reversed(region) if _is_row_line(l))
+    middle = (last_row.top + last_row.bottom) / 2
+    beside = [l for l in region if abs((l.top + l.bottom) / 2 - middle) < 1.4 * l.size]  # its wrapped cells
+    return _fits_columns(line, last_row, beside)
+
+
+def _ruled_between(above: TextLine, line: TextLine, rules: list[Rule]) -> bool:
+    """A rule between the two lines, across them: a row border with its padding."""
+    return any(above.bottom - 1 <= y <= line.top + 1 and x0 <= line.x0 + line.size and x1 >= line.x1 - line.size
+               for y, x0, x1 in rules)
 
 
 def _framed(first: TextLine, line: TextLine, rules: list[Rule]) -> bool:
@@ -158,16 +167,24 @@ def _framed(first: TextLine, line: TextLine, rules: list[Rule]) -> bool:
     return above and below
 
 
-def _fits_columns(line: TextLine, row_line: TextLine) -> bool:
+def _fits_columns(line: TextLine, row_line: TextLine, beside: list[TextLine] = ()) -> bool:
+    """Every piece of the line's text lies in one column of the row (the row line with the lines
+    of its wrapped cells beside it)."""
     slack = 0.5 * line.size
-    bounds = _column_bounds(row_line)
+    bounds = _column_bounds(row_line, beside)
     return all(any(a - slack <= x0 and x1 <= b + slack for a, b in bounds) for x0, x1 in runs(line))
 
 
-def _column_bounds(line: TextLine) -> list[tuple[float, float]]:
-    """The columns a row line suggests: its pieces of text widened to the middles of the gaps."""
-    pieces = runs(line)
-    middles = [(a[1] + b[0]) / 2 for a, b in zip(pieces, pieces[1:])]
+def _column_bounds(line: TextLine, beside: list[TextLine] = ()) -> list[tuple[float, float]]:
+    """The columns a row line suggests: its pieces of text (and those of the lines beside it)
+    widened to the middles of the gaps."""
+    merged: list[list[float]] = []
+    for x0, x1 in sorted({*runs(line), *(r for other in beside for r in runs(other))}):
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    middles = [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])]
     return list(zip([float("-inf"), *middles], [*middles, float("inf")]))
 
 
@@ -179,12 +196,17 @@ def _trimmed(region: list[TextLine]) -> list[TextLine]:
     return region
 
 
-def split_at(region: list[TextLine], starts_table: Callable[[TextLine], bool]) -> list[list[TextLine]]:
-    """The region cut before each line that starts a table; the lines touching that line from
-    above go with it (the tops of its wrapped, vertically centred header cells)."""
+def split_at(region: list[TextLine], starts_table: Callable[[str], bool]) -> list[list[TextLine]]:
+    """The region cut before each row of text that starts a table (its text read with the lines
+    beside it: a header's wrapped cells put its words on several lines); the lines touching that
+    line from above go with it (the tops of its wrapped, vertically centred header cells)."""
     blocks: list[list[TextLine]] = [[]]
-    for line in region:
-        if starts_table(line) and blocks[-1]:
+    for i, line in enumerate(region):
+        middle = (line.top + line.bottom) / 2
+        beside = [l.text for l in region if abs((l.top + l.bottom) / 2 - middle) < 1.4 * line.size]
+        started = starts_table(" ".join(beside)) and not starts_table(" ".join(
+            l.text for l in region[max(0, i - 3):i] if abs((l.top + l.bottom) / 2 - middle) < 1.4 * line.size))
+        if started and blocks[-1]:
             above = blocks[-1]
             cut = len(above)
             while cut > 0 and line.top - above[cut - 1].bottom < 0.3 * line.size:
