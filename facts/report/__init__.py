@@ -22,7 +22,7 @@ from facts.report.kind import Kind, document_kind
 FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct")
 # Trust order of the places, per field: the first source that states a field wins.
 TRUST = {
-    "project_name": ("cell", "line", "title"),
+    "project_name": ("cell", "line", "sentence", "title"),
     "agency": ("cell", "line", "unit_cell", "title", "cover"),  # unit_cell: 预算单位, 填报单位 …
     "assessor": ("cover", "sentence"),
     "report_date": ("cell", "line", "cover"),

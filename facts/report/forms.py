@@ -26,6 +26,7 @@ _NEXT_LABEL = re.compile(r"[\u4e00-\u9fff]{2,8}[：:]|[。；;]")
 _LABEL_VALUE = re.compile(r"^(?P<label>[^：:]{2,12})[：:](?P<value>.+)$")
 _MONTH_RANGE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[-—–至~到]\s*(\d{1,2})\s*月")
 _MONTH_END = re.compile(r"截[至止]\s*(?:(\d{4})年)?(\d{1,2})月(底|末|(\d{1,2})日)")
+FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct")
 _MONEY_UNITS = (("亿元", Decimal(10) ** 8), ("万元", Decimal(10) ** 4), ("千元", Decimal(1000)), ("元", Decimal(1)))
 
 
@@ -40,6 +41,12 @@ def tables(document: Document) -> Iterator[tuple[int, Table]]:
         if isinstance(block, Table):
             order += not block.quality.split_from_previous
             yield order, block
+
+
+def lines_above(document: Document, table: Table) -> str:
+    """The two lines right above a table: its caption and `单位：元` line."""
+    i = next(i for i, block in enumerate(document.blocks) if block is table)
+    return " ".join(b.text for b in document.blocks[max(0, i - 2):i] if isinstance(b, Paragraph))
 
 
 def distinct_cells(row: list[str]) -> list[tuple[int, str]]:
@@ -63,12 +70,13 @@ def label_cells(document: Document, year: int | None) -> Iterator[Candidate]:
     for table_no, table in tables(document):
         for r, row in enumerate(table.grid()):
             cells = distinct_cells(row)
+            row_label = cells[0][1] if cells else ""  # `项目资金（万元）` states the unit of the cells after it
             for i, (_, text) in enumerate(cells):
                 found = _labelled(text, cells[i + 1][1] if i + 1 < len(cells) else None)
                 if found is None:
                     continue
                 field, raw = found
-                value = field_value(field, raw, year, label=text)
+                value = field_value(field, raw, year, label=text + row_label)
                 if value is not None:
                     yield Candidate(field, value, raw, "cell", table.row_page(r), table_no, r + 1)
 
@@ -79,7 +87,7 @@ def _labelled(text: str, right: str | None) -> tuple[str, str] | None:
         return (field, right) if right and label_field(right) is None else None
     match = _LABEL_VALUE.match(norm(text))
     if match and (field := label_field(match["label"])):
-        return field, match["value"]
+        return field, _NEXT_LABEL.split(match["value"], maxsplit=1)[0]
     return None
 
 
@@ -91,8 +99,8 @@ def field_value(field: str, raw: str, year: int | None, label: str = ""):
         return None
     if field in ("project_name", "supervisor"):
         return text.rstrip("。；;，,")
-    if field == "budget_yuan":
-        return _funding_value(field, text, money_unit([label]))
+    if field in FUNDING_FIELDS:
+        return _funding_value(field, _NEXT_LABEL.split(text, maxsplit=1)[0], money_unit([label]))
     if field in ("agency", "unit"):
         return re.sub(r"\(\d+\)$|\(盖章\)$", "", text).rstrip("。；;，,") or None
     if field == "period":
@@ -143,9 +151,11 @@ def _labelled_in(text: str, year: int | None, page: int | None) -> Iterator[Cand
 
 def funding_cells(document: Document, title_unit: str | None) -> Iterator[Candidate]:
     """Budget, spending, rates from a 项目资金 block: its header row names the columns, its total
-    row (年度资金总额 / 总额 / 合计, else the first row with amounts) holds the values."""
+    row (年度资金总额 / 总额 / 合计, else the first row with amounts) holds the values; the unit
+    from the block's labels, its caption (`（单位：元）`), else the form's `金额单位：` line."""
     for table_no, table in tables(document):
         grid = table.grid()
+        title_unit = " ".join(t for t in (lines_above(document, table), title_unit) if t)
         for h, row in enumerate(grid):
             columns = funding_columns(row)
             if "budget_yuan" not in columns.values() or len(columns) < 2:

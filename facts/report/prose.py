@@ -19,7 +19,7 @@ from normalize import find_dates, find_quantities, parse_date
 # An agency: one or more place names (省/市/区/县…), then a name ending in an organisation word —
 # longest words first, so 总工会 wins over 工会 and 委员会 over 委. 年 never belongs to a name
 # (`2023年南昌县教育局`).
-_NAME_CHAR = r"(?:(?![年由为对在向经的和与及是将于从按把被给让等])\p{Han})"
+_NAME_CHAR = r"(?:(?![年由为对在向经的是将于从按把被给让等])\p{Han})"
 _PLACE = rf"{_NAME_CHAR}{{1,8}}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|镇|乡|街道)"
 AGENCY = regex.compile(
     rf"(?:{_PLACE})+?{_NAME_CHAR}{{0,12}}?"
@@ -27,9 +27,12 @@ AGENCY = regex.compile(
 )
 _ASSESSOR = regex.compile(r"^\p{Han}[\p{Han}（）()]{3,40}(?:有限公司|有限责任公司|事务所|研究院|咨询中心|评估中心)$")
 _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
+_YEAR_LINE = regex.compile(r"^[（(]?(20\d{2}|19\d{2})年度?[）)]?$")
 _CUTOFF_CUES = regex.compile(r"监控时间节点|跟踪节点|监控节点|截[至止][到至]?")
 _LINE_LABELS = {field: regex.compile(pattern) for field, pattern in v.LINE_LABELS.items()}
 _INSTRUCTION = regex.compile(v.INSTRUCTION)
+# Cover lines naming others: who commissioned or wrote the report.
+_NOT_THE_AGENCY = regex.compile(r"委托单位|委托方|评价机构|评价单位|受托|编制单位|报送单位：.*财政")
 
 # The funding columns are the figures `facts.nlp.METRIC_CUES` labels with these metrics: one
 # keyword table for the report row and the figures.
@@ -73,6 +76,8 @@ def find_title(document: Document) -> str | None:
             start = end
             while start > 0 and end - start < 2 and not _is_cover_meta(lines[start - 1]):
                 start -= 1
+            if end + 1 < len(lines) and _YEAR_LINE.match(re.sub(r"\s+", "", lines[end + 1])):
+                end += 1  # `（2023年度）` under a form's name belongs to it
             return regex.sub(r"\s+", "", "".join(lines[start:end + 1]))
     titled = [line for line in lines if not _is_cover_meta(line)]
     return regex.sub(r"\s+", "", titled[0]) if titled else None
@@ -134,13 +139,27 @@ def project_names(document: Document, title: str | None) -> Iterator[Candidate]:
             yield Candidate("project_name", labelled.group(1), labelled.group(0), "line", paragraph.page,
                             sentence=paragraph.text)
             break
+    subject = _section_subject(document)
+    if subject:
+        yield subject
     if title:
         match = regex.search(r"^(.*?项目)", title)
         if match:
             name = match.group(1)
             found = AGENCY.search(name)
-            name = (name[:found.start()] + name[found.end():]) if found and found.start() > 0 else name
+            name = (name[:found.start()] + name[found.end():]) if found else name
             yield Candidate("project_name", name, title, "title")
+
+
+def _section_subject(document: Document) -> Candidate | None:
+    """The project the 项目基本情况 section opens with (`职工服务与帮扶项目是…`, `…项目由…组织实施`)."""
+    section = _section_text(document, r"项目基本情况|项目概况|基本情况")
+    if section is None:
+        return None
+    match = regex.match(r"([^，。；：:“”\s]{2,30}?项目)(?:是|由|为|系|于|，)", section.text)
+    if match is None or AGENCY.match(match.group(1)):
+        return None
+    return Candidate("project_name", match.group(1), match.group(0), "sentence", section.page, sentence=section.text)
 
 
 def agencies(document: Document, title: str | None) -> Iterator[Candidate]:
@@ -154,6 +173,8 @@ def agencies(document: Document, title: str | None) -> Iterator[Candidate]:
                 yield Candidate("agency", found.group(0), paragraph.text[label.start():found.end()], "line",
                                 paragraph.page, sentence=paragraph.text)
     for source, text in (("title", title or ""), *(("cover", b.text) for b in leading_blocks(document))):
+        if _NOT_THE_AGENCY.search(text):
+            continue
         found = AGENCY.search(regex.sub(r"^\s*\d{4}\s*年度?", "", text))
         if found:
             yield Candidate("agency", found.group(0), text, source)
