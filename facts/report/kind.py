@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.model import Document, Heading, Paragraph
+from extract.model import Document, Heading, Paragraph, Table
 from facts.records import IndicatorRow
 from facts.report import vocabulary as v
 
@@ -33,6 +33,8 @@ def report_type_of(text: str) -> str | None:
 
 def document_kind(document: Document, title: str | None, indicators: list[IndicatorRow],
                   has_funding: bool) -> Kind:
+    """`indicators`: the rows read; a document with an indicator table none of whose rows holds a
+    target or an actual is an empty form."""
     title = title or ""
     opening = " ".join(b.text for b in document.blocks[:8] if isinstance(b, (Paragraph, Heading)))
     stated_type = report_type_of(title) or report_type_of(opening[:200])
@@ -44,7 +46,7 @@ def document_kind(document: Document, title: str | None, indicators: list[Indica
         return _report(stated_type, evidence)
     if other_kind is not None:
         return Kind(None, f"its title reads as {other_kind}: “{title[:40]}”")
-    if indicators and not filled:
+    if (indicators or _has_indicator_header(document)) and not filled:
         return Kind(None, "an empty form: its indicator table has no target or actual filled in")
     if _GENRE_TITLE.search(title) and (len(headings) >= 2 or has_funding):
         return _report(stated_type, evidence)
@@ -53,6 +55,11 @@ def document_kind(document: Document, title: str | None, indicators: list[Indica
         return Kind(None, f"its opening reads as {sign}")
     return Kind(None, "no indicator table with values, no report title"
                       + (f" (title “{title[:40]}”)" if title else "") + f", {len(headings)} report headings")
+
+
+def _has_indicator_header(document: Document) -> bool:
+    from facts.indicators import read_header
+    return any(read_header(b.grid()) is not None for b in document.blocks if isinstance(b, Table))
 
 
 def _evidence(filled: int, headings: int, has_funding: bool, genre_title: bool) -> str:
