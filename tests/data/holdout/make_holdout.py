@@ -143,6 +143,9 @@ class Table:
     def repeat(self) -> int:
         return int(self.opts.get("repeat", "0"))
 
+    def fs(self, producer: str, default: float) -> float:
+        return float(self.opts.get("fs." + producer) or self.opts.get("fs") or default)
+
     def style(self, producer: str, doc: "Doc") -> str:
         return self.opts.get("style." + producer) or doc.get("style", producer)
 
@@ -471,7 +474,7 @@ def docx_table(d, t: Table, doc: Doc, text_w, family, size, set_font, add_text):
 
     P = "wd"
     style = t.style(P, doc)
-    fs = float(t.opts.get("fs", size - 2))
+    fs = t.fs(P, size - 2)
     nrows, ncols = len(t.grid), t.ncols
     table = d.add_table(rows=nrows, cols=ncols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -675,7 +678,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
     lo = producer == "lo"
     style = t.style(producer, doc)
     size = float(doc.get("size", producer))
-    fs = float(t.opts.get("fs", size - 2))
+    fs = t.fs(producer, size - 2)
     tid = "t%d" % id(t)
     out = []
     if not lo:
@@ -901,7 +904,7 @@ def rl_table(t, doc, frame_w, fname, tname, size, colors, TableStyle, RTable, Pa
              ParagraphStyle, TA_CENTER, TA_LEFT, TA_RIGHT):
     P = "rl"
     style = t.style(P, doc)
-    fs = float(t.opts.get("fs", size - 2))
+    fs = t.fs(P, size - 2)
     aligns = {"c": TA_CENTER, "l": TA_LEFT, "r": TA_RIGHT}
     styles = {}
 
@@ -1024,7 +1027,7 @@ def render_calc(doc: Doc, out: Path) -> None:
         elif b.kind == "table":
             t = b.table
             style = t.style(P, doc)
-            fs = float(t.opts.get("fs", size - 2))
+            fs = t.fs(P, size - 2)
             if t.opts.get("caption"):
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
                 cell = ws.cell(r, 1, t.opts["caption"])
