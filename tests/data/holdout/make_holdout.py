@@ -143,6 +143,9 @@ class Table:
     def repeat(self) -> int:
         return int(self.opts.get("repeat", "0"))
 
+    def valign(self, producer: str) -> str:
+        return self.opts.get("valign." + producer) or self.opts.get("valign") or "center"
+
     def fs(self, producer: str, default: float) -> float:
         return float(self.opts.get("fs." + producer) or self.opts.get("fs") or default)
 
@@ -510,7 +513,7 @@ def docx_table(d, t: Table, doc: Doc, text_w, family, size, set_font, add_text):
             if cell and (cell.rs > 1 or cell.cs > 1):
                 table.cell(r, c).merge(table.cell(r + cell.rs - 1, c + cell.cs - 1))
     valign = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}.get(
-        t.opts.get("valign", "center"), WD_CELL_VERTICAL_ALIGNMENT.CENTER)
+        t.valign(P), WD_CELL_VERTICAL_ALIGNMENT.CENTER)
     shade_headers = style in ("novert", "shaded", "thickouter", "zebra")
     for r, row in enumerate(t.grid):
         for c, cell in enumerate(row):
@@ -688,7 +691,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
         pad = t.opts.get("pad")
         if pad:
             out.append(f"<style>#{tid} td,#{tid} th{{padding:{pad}pt}}</style>")
-        va = t.opts.get("valign", "middle").replace("center", "middle")
+        va = t.valign(producer).replace("center", "middle")
         out.append(f"<style>#{tid} td{{vertical-align:{va}}}</style>")
         out.append(f'<table id="{tid}"{pb}>')
     else:
@@ -721,7 +724,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
             if not lo:
                 attrs += ' style="text-align:%s"' % {"c": "center", "l": "left", "r": "right"}[al]
             else:
-                attrs += f' valign="{t.opts.get("valign", "middle").replace("center", "middle")}"'
+                attrs += f' valign="{t.valign(producer).replace("center", "middle")}"'
                 if cell.header and style in ("shaded", "zebra", "thickouter", "novert", "partial"):
                     attrs += ' bgcolor="#D9D9D9"'
             e = html.escape(cell.text).replace("\n", "<br>")
@@ -931,7 +934,7 @@ def rl_table(t, doc, frame_w, fname, tname, size, colors, TableStyle, RTable, Pa
                 spans.append(("SPAN", (c, r), (c + cell.cs - 1, r + cell.rs - 1)))
         data.append(line)
     pad = float(t.opts.get("pad", 3))
-    cmds = [("VALIGN", (0, 0), (-1, -1), {"top": "TOP", "bottom": "BOTTOM"}.get(t.opts.get("valign", ""), "MIDDLE")),
+    cmds = [("VALIGN", (0, 0), (-1, -1), {"top": "TOP", "bottom": "BOTTOM"}.get(t.valign(P), "MIDDLE")),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.7)]
     cmds += spans
@@ -1049,7 +1052,7 @@ def render_calc(doc: Doc, out: Path) -> None:
                     x.font = Font(name=family, size=fs, bold=cell.header or cell.bold)
                     al = cell.align or ("c" if cell.header else t.col_align(c))
                     x.alignment = Alignment(horizontal={"c": "center", "l": "left", "r": "right"}[al],
-                                            vertical={"top": "top", "bottom": "bottom"}.get(t.opts.get("valign", ""), "center"),
+                                            vertical={"top": "top", "bottom": "bottom"}.get(t.valign(P), "center"),
                                             wrap_text=True)
                     if cell.header and style in ("shaded", "zebra", "thickouter"):
                         x.fill = PatternFill("solid", fgColor="D9D9D9")
