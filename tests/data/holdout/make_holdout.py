@@ -702,7 +702,8 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
             border = "1"
         pad = t.opts.get("pad", "3")
         out.append(f'<table width="100%" border="{border}"{rules} cellspacing="0" cellpadding="{pad}"{pb}>')
-    out.append("<colgroup>" + "".join(f'<col width="{w*100:.1f}%">' for w in t.widths()) + "</colgroup>")
+    if not lo:
+        out.append("<colgroup>" + "".join(f'<col width="{w*100:.1f}%">' for w in t.widths()) + "</colgroup>")
     rep = t.repeat()
     for r, row in enumerate(t.grid):
         if r == 0 and rep:
@@ -725,6 +726,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
                 attrs += ' style="text-align:%s"' % {"c": "center", "l": "left", "r": "right"}[al]
             else:
                 attrs += f' valign="{t.valign(producer).replace("center", "middle")}"'
+                attrs += ' width="%d%%"' % round(100 * sum(t.widths()[c:c + cell.cs]))
                 if cell.header and style in ("shaded", "zebra", "thickouter", "novert", "partial"):
                     attrs += ' bgcolor="#D9D9D9"'
             e = html.escape(cell.text).replace("\n", "<br>")
@@ -767,40 +769,44 @@ def render_lo_html(doc: Doc, out_pdf: Path, out_docx: Path) -> None:
 
 
 def fix_odt_page(odt: Path, doc: Doc) -> None:
-    """Set A4, orientation, margins and a page-number footer in the ODT's page layout."""
+    """Set A4, orientation, margins and a page-number footer on every page style of the ODT."""
     import zipfile
     w_mm, h_mm = page_mm(doc)
     tb, lr = margins_mm(doc)
+    footer = doc.get("footer", "lo")
+    attrs = {"fo:page-width": f"{w_mm}mm", "fo:page-height": f"{h_mm}mm",
+             "style:print-orientation": doc.get("orientation"), "fo:margin-top": f"{tb}mm",
+             "fo:margin-bottom": f"{tb * 0.6 if footer != 'none' else tb}mm",
+             "fo:margin-left": f"{lr}mm", "fo:margin-right": f"{lr}mm"}
+
+    def props(m):
+        tag = m.group(0)
+        for k, v in attrs.items():
+            if f'{k}="' in tag:
+                tag = re.sub(rf'{k}="[^"]*"', f'{k}="{v}"', tag)
+            else:
+                tag = tag.replace("<style:page-layout-properties", f'<style:page-layout-properties {k}="{v}"', 1)
+        return tag
+
     tmp = odt.with_suffix(".tmp")
     with zipfile.ZipFile(odt) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "styles.xml":
                 s = data.decode("utf-8")
-                s = re.sub(r'fo:page-width="[^"]*"', f'fo:page-width="{w_mm}mm"', s)
-                s = re.sub(r'fo:page-height="[^"]*"', f'fo:page-height="{h_mm}mm"', s)
-                s = re.sub(r'style:print-orientation="[^"]*"',
-                           f'style:print-orientation="{doc.get("orientation")}"', s)
-                for side, v in (("top", tb), ("bottom", tb), ("left", lr), ("right", lr)):
-                    s = re.sub(rf'fo:margin-{side}="[^"]*"(?=[^>]*fo:page-width)', f'fo:margin-{side}="{v}mm"', s)
-                    s = re.sub(rf'(fo:page-width[^>]*)fo:margin-{side}="[^"]*"', rf'\1fo:margin-{side}="{v}mm"', s)
-                footer = doc.get("footer", "lo")
+                s = re.sub(r"<style:page-layout-properties[^>]*>", props, s)
                 if footer != "none":
                     pre, post = {"page": ("第 ", " 页"), "dash": ("- ", " -"), "plain": ("", "")}[footer]
-                    ft = (f'<style:footer><text:p text:style-name="Footer">{pre}'
+                    ft = (f'<style:footer><text:p text:style-name="HoldoutFooter">{pre}'
                           f'<text:page-number text:select-page="current">1</text:page-number>{post}</text:p></style:footer>')
-                    s = re.sub(r"(<style:master-page [^>]*)/>", rf"\1>{ft}</style:master-page>", s, count=1)
-                    s = re.sub(r"(<style:master-page [^>]*>)(?!<style:footer)", rf"\1{ft}", s, count=1) \
-                        if "<style:footer>" not in s else s
-                    if 'style:name="Footer"' not in s:
-                        s = s.replace("</office:styles>",
-                                      '<style:style style:name="Footer" style:family="paragraph">'
-                                      '<style:paragraph-properties fo:text-align="center"/>'
-                                      '<style:text-properties fo:font-size="9pt"/></style:style></office:styles>')
-                    if "<style:footer-style" not in s:
-                        s = re.sub(r"(<style:page-layout-properties[^>]*/>)",
-                                   r'\1<style:footer-style><style:header-footer-properties fo:min-height="8mm" fo:margin-top="3mm"/></style:footer-style>',
-                                   s, count=1)
+                    s = re.sub(r"(<style:master-page [^>]*?)/>", rf"\1>{ft}</style:master-page>", s)
+                    s = s.replace("</office:styles>",
+                                  '<style:style style:name="HoldoutFooter" style:family="paragraph">'
+                                  '<style:paragraph-properties fo:text-align="center"/>'
+                                  '<style:text-properties fo:font-size="9pt"/></style:style></office:styles>')
+                    s = re.sub(r"<style:footer-style/>",
+                               '<style:footer-style><style:header-footer-properties fo:min-height="6mm" '
+                               'fo:margin-top="3mm"/></style:footer-style>', s)
                 data = s.encode("utf-8")
             zout.writestr(item, data)
     tmp.replace(odt)
