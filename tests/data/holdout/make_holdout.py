@@ -143,6 +143,9 @@ class Table:
     def repeat(self) -> int:
         return int(self.opts.get("repeat", "0"))
 
+    def opt(self, key: str, producer: str, default: str | None = None) -> str | None:
+        return self.opts.get(f"{key}.{producer}") or self.opts.get(key) or default
+
     def valign(self, producer: str) -> str:
         return self.opts.get("valign." + producer) or self.opts.get("valign") or "center"
 
@@ -495,7 +498,7 @@ def docx_table(d, t: Table, doc: Doc, text_w, family, size, set_font, add_text):
     for c, gc in enumerate(grid_el.findall(qn("w:gridCol"))):
         gc.set(qn("w:w"), str(int(widths[c].twips)))
 
-    pad = t.opts.get("pad")
+    pad = t.opt("pad", P)
     if style == "thickouter" and not pad:
         pad = "5"
     if pad:
@@ -688,7 +691,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
         css = CSS_STYLES[style].replace("td,th", f"#{tid} td,#{tid} th").replace("th{", f"#{tid} th{{") \
             .replace("table{", f"#{tid}{{").replace("thead", f"#{tid} thead").replace("tbody", f"#{tid} tbody")
         out.append(f"<style>#{tid}{{font-size:{fs}pt}} {css}</style>")
-        pad = t.opts.get("pad")
+        pad = t.opt("pad", producer)
         if pad:
             out.append(f"<style>#{tid} td,#{tid} th{{padding:{pad}pt}}</style>")
         va = t.valign(producer).replace("center", "middle")
@@ -700,7 +703,7 @@ def html_table(t: Table, doc: Doc, producer: str, pb: str) -> str:
                  "threeline": ' frame="hsides" rules="groups"', "partial": ' frame="hsides" rules="rows"'}.get(style, "")
         if rules:
             border = "1"
-        pad = t.opts.get("pad", "3")
+        pad = t.opt("pad", producer, "3")
         out.append(f'<table width="100%" border="{border}"{rules} cellspacing="0" cellpadding="{pad}"{pb}>')
     if not lo:
         out.append("<colgroup>" + "".join(f'<col width="{w*100:.1f}%">' for w in t.widths()) + "</colgroup>")
@@ -939,7 +942,7 @@ def rl_table(t, doc, frame_w, fname, tname, size, colors, TableStyle, RTable, Pa
             if cell.rs > 1 or cell.cs > 1:
                 spans.append(("SPAN", (c, r), (c + cell.cs - 1, r + cell.rs - 1)))
         data.append(line)
-    pad = float(t.opts.get("pad", 3))
+    pad = float(t.opt("pad", P, "3"))
     cmds = [("VALIGN", (0, 0), (-1, -1), {"top": "TOP", "bottom": "BOTTOM"}.get(t.valign(P), "MIDDLE")),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.7)]
