@@ -981,6 +981,26 @@ def rl_table(t, doc, frame_w, fname, tname, size, colors, TableStyle, RTable, Pa
 # ---------------------------------------------------------------------------------------------
 # producer: openpyxl xlsx -> LibreOffice Calc (xc)
 
+def column_map(table_widths: list[float], sheet_widths: list[float]) -> list[int]:
+    """Spread a table's columns over the sheet's columns (a narrower table gets merged columns).
+
+    Returns the first sheet column of every table column, plus the end."""
+    k, n = len(table_widths), len(sheet_widths)
+    if k == n:
+        return list(range(n + 1))
+    bounds, acc = [0], 0.0
+    sheet_acc = [sum(sheet_widths[:i + 1]) for i in range(n)]
+    for c in range(k - 1):
+        acc += table_widths[c]
+        # the sheet column boundary nearest to the table column boundary, at least one column each
+        j = min(range(n), key=lambda i: abs(sheet_acc[i] - acc)) + 1
+        j = max(j, bounds[-1] + 1)
+        j = min(j, n - (k - 1 - c))
+        bounds.append(j)
+    bounds.append(n)
+    return bounds
+
+
 def render_calc(doc: Doc, out: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -999,9 +1019,7 @@ def render_calc(doc: Doc, out: Path) -> None:
     w_mm, _ = page_mm(doc)
     tb, lr = margins_mm(doc)
     text_w_chars = (w_mm - 2 * lr) / 2.1  # width units, roughly one digit each
-    widths = tables[0].widths()
-    if tables[0].ncols != ncols:
-        widths = [1 / ncols] * ncols
+    widths = max(tables, key=lambda t: t.ncols).widths()
     col_chars = [text_w_chars * w for w in widths]
     for c, wch in enumerate(col_chars):
         ws.column_dimensions[get_column_letter(c + 1)].width = round(wch, 1)
@@ -1053,11 +1071,13 @@ def render_calc(doc: Doc, out: Path) -> None:
                 a, bb = (int(x) for x in t.opts["print_titles"].split("-"))
                 print_rows = f"{top + a - 1}:{top + bb - 1}"
             heights = [0.0] * len(t.grid)
+            cmap = column_map(t.widths(), widths)  # table column -> first sheet column
             for rr, row in enumerate(t.grid):
                 for c, cell in enumerate(row):
                     if cell is None:
                         continue
-                    x = ws.cell(top + rr, c + 1, cell.text)
+                    c0, c1 = cmap[c], cmap[c + cell.cs] - 1  # sheet columns, 0-based
+                    x = ws.cell(top + rr, c0 + 1, cell.text)
                     x.font = Font(name=family, size=fs, bold=cell.header or cell.bold)
                     al = cell.align or ("c" if cell.header else t.col_align(c))
                     x.alignment = Alignment(horizontal={"c": "center", "l": "left", "r": "right"}[al],
@@ -1065,10 +1085,10 @@ def render_calc(doc: Doc, out: Path) -> None:
                                             wrap_text=True)
                     if cell.header and style in ("shaded", "zebra", "thickouter"):
                         x.fill = PatternFill("solid", fgColor="D9D9D9")
-                    if cell.rs > 1 or cell.cs > 1:
-                        ws.merge_cells(start_row=top + rr, start_column=c + 1,
-                                       end_row=top + rr + cell.rs - 1, end_column=c + cell.cs)
-                    wch = sum(col_chars[c:c + cell.cs])
+                    if cell.rs > 1 or c1 > c0:
+                        ws.merge_cells(start_row=top + rr, start_column=c0 + 1,
+                                       end_row=top + rr + cell.rs - 1, end_column=c1 + 1)
+                    wch = sum(col_chars[c0:c1 + 1])
                     h = line_height(cell.text, wch, fs) / cell.rs
                     for k in range(cell.rs):
                         heights[rr + k] = max(heights[rr + k], h)
@@ -1076,15 +1096,16 @@ def render_calc(doc: Doc, out: Path) -> None:
                 ws.row_dimensions[top + rr].height = max(h, fs * 1.6)
             # borders on every grid position, merged or not
             n = len(t.grid)
+            last_col = cmap[t.ncols] - 1
             for rr in range(n):
-                for c in range(t.ncols):
+                for c in range(last_col + 1):
                     x = ws.cell(top + rr, c + 1)
                     if style == "none":
                         continue
                     if style == "hlines":
                         x.border = Border(bottom=thin, top=medium if rr == 0 else none)
                     elif style == "thickouter":
-                        x.border = Border(left=medium if c == 0 else thin, right=medium if c == t.ncols - 1 else thin,
+                        x.border = Border(left=medium if c == 0 else thin, right=medium if c == last_col else thin,
                                           top=medium if rr == 0 else thin, bottom=medium if rr == n - 1 else thin)
                     else:
                         x.border = Border(left=thin, right=thin, top=thin, bottom=thin)
