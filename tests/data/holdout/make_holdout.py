@@ -9,6 +9,7 @@ typed by hand from what the rendered documents say; this script never writes the
     python tests/data/holdout/make_holdout.py              # render every source
     python tests/data/holdout/make_holdout.py NAME [...]   # render some sources
     python tests/data/holdout/make_holdout.py --list       # show sources and producers
+    python tests/data/holdout/make_holdout.py --manifest   # only rewrite holdout.json
 
 Output files are named ``<name>.<producer>.<ext>``:
 
@@ -22,7 +23,8 @@ Source markup (one block per line; blank lines and lines starting with ``//`` ar
 -------------------------------------------------------------------------------------------
 
     %key value          document setting (see DEFAULTS below); ``%font.rl uming`` sets the
-                        font for one producer only, ``%style.wd threeline`` the table style
+                        font for one producer only, ``%style.wd threeline`` the table style;
+                        ``%family`` and ``%notes`` go to holdout.json
     .title TEXT         big centred bold title line (consecutive lines form one title)
     .subtitle TEXT      centred line, normal weight
     .center TEXT / .right TEXT / .left TEXT     one line, so aligned, no indent
@@ -1172,6 +1174,49 @@ def render(doc: Doc, only: set[str] | None = None) -> list[Path]:
     return made
 
 
+PRODUCER_NAMES = {
+    ("wd", "docx"): "python-docx",
+    ("wd", "pdf"): "python-docx + LibreOffice Writer",
+    ("lo", "pdf"): "HTML + LibreOffice Writer",
+    ("lo", "docx"): "HTML + LibreOffice Writer (DOCX export)",
+    ("cr", "pdf"): "HTML/CSS + Chromium",
+    ("rl", "pdf"): "reportlab",
+    ("xc", "pdf"): "openpyxl xlsx + LibreOffice Calc",
+}
+
+
+def pdf_pages(path: Path) -> int | None:
+    r = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+    m = re.search(r"^Pages:\s+(\d+)", r.stdout, re.M)
+    return int(m.group(1)) if m else None
+
+
+def write_manifest() -> None:
+    """holdout.json: one entry per rendered file (metadata only, no expected values)."""
+    import json
+    entries = []
+    for src in sorted(SOURCES.glob("*.txt")):
+        d = parse(src)
+        for prod in d.producers():
+            for ext in ("docx", "pdf"):
+                f = OUT / f"{d.name}.{prod}.{ext}"
+                if not f.exists():
+                    continue
+                styles = sorted({b.table.style(prod, d) for b in d.blocks if b.kind == "table"})
+                bits = [d.get("notes"), f"table style {'/'.join(styles)}", d.get("orientation")]
+                if ext == "pdf":
+                    bits.append(f"{pdf_pages(f)} pages")
+                entries.append({"file": f.name, "source": d.name, "family": d.get("family"),
+                                "producer": PRODUCER_NAMES[(prod, ext)],
+                                "font": FONT_FAMILIES[d.font(prod)]
+                                + ("" if d.title_font(prod) == d.font(prod)
+                                   else f" (titles {FONT_FAMILIES[d.title_font(prod)]})"),
+                                "format": ext, "notes": "; ".join(b for b in bits if b)})
+    (OUT / "holdout.json").write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
+    print(f"holdout.json: {len(entries)} files")
+
+
 def main(argv: list[str]) -> None:
     names = [a for a in argv if not a.startswith("-")]
     only = None
@@ -1181,6 +1226,9 @@ def main(argv: list[str]) -> None:
     paths = sorted(SOURCES.glob("*.txt"))
     if names:
         paths = [SOURCES / f"{n}.txt" for n in names]
+    if "--manifest" in argv:
+        write_manifest()
+        return
     if "--list" in argv:
         for p in paths:
             d = parse(p)
@@ -1189,6 +1237,7 @@ def main(argv: list[str]) -> None:
     for p in paths:
         d = parse(p)
         render(d, only)
+    write_manifest()
 
 
 if __name__ == "__main__":
