@@ -374,7 +374,7 @@ def test_readme_quick_start_works_in_a_fresh_folder_without_options(tmp_path):
         assert "Traceback" not in result.stderr
     assert (tmp_path / "reports.duckdb").is_file()
     assert {p.name for p in (tmp_path / "x").iterdir()} == {
-        "reports.csv", "indicators.csv", "figures.csv", "problems.csv"}
+        "reports.csv", "indicators.csv", "figures.csv", "problems.csv", "report_fields.csv"}
 
 
 def test_readme_sample_output_is_what_ingest_prints(tmp_path):

@@ -47,3 +47,27 @@ def test_every_rendering_of_a_report_gives_the_same_rows(source):
     first, *others = _by_source()[source]
     for other in others:
         assert rows(other) == rows(first), f"{other.name} differs from {first.name}"
+
+
+# --- the second set (tests/data/holdout): made apart from the corpus, by other hands -------------
+
+HOLDOUT = goldens.holdout_cases()
+
+
+def test_the_second_set_is_read_with_f1_at_least_095():
+    right = expected = read = 0
+    for case in (c for c in HOLDOUT if not goldens.is_non_report(c)):
+        match = goldens.match_indicators(case, goldens.read(case.path).indicators)
+        right, expected, read = right + match.right, expected + match.expected, read + match.read
+    precision, recall = right / max(read, 1), right / max(expected, 1)
+    assert expected > 600 and 2 * precision * recall / (precision + recall) >= 0.95
+
+
+@pytest.mark.parametrize("case", HOLDOUT, ids=lambda case: case.name)
+def test_the_second_sets_reports_are_loaded_and_non_reports_refused(case):
+    records = goldens.read(case.path)
+    if goldens.is_non_report(case):
+        assert records.report is None and [p.code for p in records.problems if p.severity == "error"] == ["not_a_report"]
+    else:
+        assert records.report is not None
+        assert len(goldens.report_misses(case, records.report)) <= 1

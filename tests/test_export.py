@@ -18,7 +18,7 @@ from load.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLES = ("reports", "indicators", "figures", "problems")
+TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
 
 
 @pytest.fixture
