@@ -4,6 +4,7 @@ period a column header names (1-7月执行数, 截至6月底完成值)."""
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from facts.report import vocabulary as v
 from facts.report.candidates import Candidate
 from normalize import find_dates, parse_date, parse_value
 
+_SPACE = re.compile(r"\s+")
 _FIELD_LABELS = tuple((field, re.compile(pattern)) for field, pattern in v.FIELD_LABELS)
 _FUNDING_COLUMNS = tuple((field, re.compile(pattern)) for field, pattern in v.FUNDING_COLUMNS)
 _FORECAST = re.compile(v.FUNDING_FORECAST)
@@ -30,8 +32,9 @@ FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_
 _MONEY_UNITS = (("亿元", Decimal(10) ** 8), ("万元", Decimal(10) ** 4), ("千元", Decimal(1000)), ("元", Decimal(1)))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # cells repeat: a merged cell's text in every slot it covers
 def norm(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text or ""))
+    return unicodedata.normalize("NFKC", _SPACE.sub("", text or ""))
 
 
 def tables(document: Document) -> Iterator[tuple[int, Table]]:
