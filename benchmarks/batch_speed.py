@@ -16,16 +16,13 @@ import io
 import os
 import resource
 import shutil
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import batch  # noqa: E402
-import pipeline  # noqa: E402
+from perfreports import batch, cli
 
 
 def copy_samples(folder: Path, copies: int) -> list[str]:
@@ -47,7 +44,7 @@ def measure(paths: list[str], workers: int, folder: Path, run: int) -> tuple[bat
     """The run's tally and its processor seconds (this process and its worker processes)."""
     db = Path(tempfile.mkdtemp(dir=folder)) / f"bench-{workers}-{run}.duckdb"
     before = _cpu_seconds()
-    options = batch.IngestOptions(tuple(paths), db=str(db), workers=workers, timeout=pipeline.DEFAULT_TIMEOUT)
+    options = batch.IngestOptions(tuple(paths), db=str(db), workers=workers, timeout=cli.DEFAULT_TIMEOUT)
     tally = batch.ingest(options, stream=io.StringIO())
     assert tally.loaded == len(paths), f"{tally.failed} files failed: {tally.failed_by_code}"
     return tally, _cpu_seconds() - before
@@ -69,7 +66,7 @@ def main() -> None:
         (folder / "in").mkdir()
         paths = copy_samples(folder / "in", args.copies)
         print(f"{len(paths)} files ({args.copies} copies of the 6 text samples), "
-              f"{pipeline._default_workers()} cores")
+              f"{cli._default_workers()} cores")
         print(f"{'workers':>7}  {'seconds':>7}  {'files/s':>7}  {'pages/s':>7}  speed-up  "
               f"{'cpu s':>5}  load average (1 min) before")
         first = None

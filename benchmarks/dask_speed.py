@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client, LocalCluster
 
-import batch  # noqa: E402
-from executors.dask_cluster import process_with_dask  # noqa: E402
+from perfreports import batch
+from perfreports.executors.dask_cluster import process_with_dask
 
 WORKERS = 2
 

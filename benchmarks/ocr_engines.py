@@ -21,9 +21,8 @@ import pypdfium2 as pdfium
 import regex
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extract import ocr, scan  # noqa: E402
+from perfreports.extract import ocr, scan
 
 SEED = ROOT / "samples" / "qingyunpu-2023-monitoring"
 NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")

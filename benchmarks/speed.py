@@ -3,7 +3,7 @@
     python benchmarks/speed.py [PDF or FOLDER ...]     # default: the sample PDFs (not the scans)
 
 Prints ms/page (median of REPEAT runs) for bare pypdfium2 text, bare pdfplumber `extract_text`,
-pdfplumber `extract_text` + `extract_tables`, and our full pipeline (extract + facts + load into
+pdfplumber `extract_text` + `extract_tables`, and our full pipeline (extract + facts + checks + load into
 DuckDB), the ratios between them, a per-stage profile of the pipeline, and the peak memory of
 one process reading a 500-page PDF.
 """
@@ -18,20 +18,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import pdfplumber  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
+import pdfplumber
+import pypdfium2 as pdfium
 
-from facts.build import build_records  # noqa: E402
-import load.store  # noqa: E402
-from extract import extract  # noqa: E402
-from extract.model import Document  # noqa: E402
-from facts.figures import figure_rows  # noqa: E402
-from facts.indicators import indicator_rows  # noqa: E402
-from facts.nlp import make_nlp  # noqa: E402
-from facts.records import Records  # noqa: E402
-from facts.report import read_report  # noqa: E402
+from perfreports.facts.build import build_records
+from perfreports.checks import checked
+from perfreports.process import document_records
+from perfreports.load import store
+from perfreports.extract import extract
+from perfreports.extract.model import Document
+from perfreports.facts.figures import figure_rows
+from perfreports.facts.indicators import indicator_rows
+from perfreports.facts.nlp import make_nlp
+from perfreports.facts.records import Records
+from perfreports.facts.report import read_report
 
 REPEAT = 5
 BIG_PAGES = 500
@@ -75,13 +76,13 @@ def pdfplumber_text(paths, tables: bool = False):
 def full_pipeline(paths, con):
     for path in paths:
         document = extract(path)
-        records = build_records(document, report_id=path.stem[:16], source_file=path.name, source_path=str(path))
-        load.store.write(con, records)
+        records = document_records(document, report_id=path.stem[:16], source_file=path.name, source_path=str(path))
+        store.write(con, records)
 
 
 def stage_profile(paths, con) -> dict[str, float]:
     """Median ms spent in each stage over all files."""
-    stages = {"extract": 0.0, "report row": 0.0, "indicators": 0.0, "figures": 0.0, "load": 0.0}
+    stages = {"extract": 0.0, "report row": 0.0, "indicators": 0.0, "figures": 0.0, "checks": 0.0, "load": 0.0}
     for path in paths:
         document: Document = extract(path)
         stages["extract"] += median_ms(lambda: extract(path))
@@ -91,17 +92,17 @@ def stage_profile(paths, con) -> dict[str, float]:
         stages["indicators"] += median_ms(lambda: indicator_rows(document, "x"))
         stages["figures"] += median_ms(lambda: figure_rows(document, "x"))
         records: Records = build_records(document, report_id="x", source_file=path.name, source_path=str(path))
-        stages["load"] += median_ms(lambda: load.store.write(con, records))
+        stages["checks"] += median_ms(lambda: checked(records))
+        stages["load"] += median_ms(lambda: store.write(con, records))
     return stages
 
 
 def peak_memory_mb(pdf: Path) -> float:
     """Peak RSS of a fresh process that runs extract + facts on `pdf`."""
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
-        "from facts.build import build_records; from extract import extract; from pathlib import Path\n"
+        "from perfreports.facts.build import build_records; from perfreports.extract import extract; from pathlib import Path\n"
         "p = Path(%r); build_records(extract(p), report_id='x', source_file=p.name, source_path=str(p))\n"
-    ) % (str(ROOT), str(pdf))
+    ) % (str(pdf),)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run([sys.executable, "-c", code], check=True)
     return max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
@@ -124,12 +125,12 @@ def main(args: list[str]) -> None:
     print(f"{len(paths)} PDFs, {pages} pages, median of {REPEAT} runs\n")
     make_nlp()  # built once per worker process in real runs
     with tempfile.TemporaryDirectory() as tmp:
-        con = load.store.open_store(Path(tmp) / "bench.duckdb")
+        con = store.open_store(Path(tmp) / "bench.duckdb")
         rows = [
             ("pypdfium2 text", median_ms(lambda: pypdfium2_text(paths))),
             ("pdfplumber extract_text", median_ms(lambda: pdfplumber_text(paths))),
             ("pdfplumber extract_text + extract_tables", median_ms(lambda: pdfplumber_text(paths, tables=True))),
-            ("full pipeline (extract + facts + load)", median_ms(lambda: full_pipeline(paths, con))),
+            ("full pipeline (extract … load)", median_ms(lambda: full_pipeline(paths, con))),
         ]
         plumber_ms = rows[1][1]
         print(f"{'':42} {'ms/page':>8} {'÷ pdfplumber text':>18}")

@@ -1,6 +1,7 @@
-"""Stage `check`: consistency checks over one document's rows → `problems` warnings.
+"""Stage `check`: each indicator row judged, and consistency checks → `problems` warnings.
 
-    run_checks(records) -> list[Problem]
+    checked(records, rules) -> Records   (rows judged: outcome, judged_against, achievement_pct;
+                                          the warnings added to problems)
 
 Each check is a small pure function `Records -> Iterator[Finding]`; the sentences live in
 `checks.messages`, the behind_schedule thresholds in `checks.rules` (data, overridable by a
@@ -9,23 +10,33 @@ table_prose_mismatch, missing_field; a check that crashes is recorded as check_f
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from checks.funding import Finding, behind_schedule, missing_field, rate_mismatch
-from checks.messages import message
-from checks.prose import table_prose_mismatch
-from checks.rules import DEFAULT_RULES, ThresholdRule, load_rules
-from checks.targets import below_target, outcome
-from facts.records import Problem, Records
+from perfreports.checks.funding import Finding, behind_schedule, missing_field, rate_mismatch
+from perfreports.checks.messages import message
+from perfreports.checks.prose import table_prose_mismatch
+from perfreports.checks.rules import DEFAULT_RULES, ThresholdRule, load_rules
+from perfreports.checks.targets import below_target, judge, judged
+from perfreports.facts.records import Problem, Records
 
-__all__ = ["run_checks", "ThresholdRule", "DEFAULT_RULES", "load_rules", "outcome", "CODES"]
+__all__ = ["checked", "run_checks", "judge", "ThresholdRule", "DEFAULT_RULES", "load_rules", "CODES"]
 
 CODES = ("rate_mismatch", "behind_schedule", "below_stage_target", "below_target",
          "table_prose_mismatch", "missing_field")
 
 
+def checked(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> Records:
+    """`records` with each indicator row judged and the checks' warnings added to its problems."""
+    if records.report is None:
+        return records
+    records = judged(records)
+    return replace(records, problems=records.problems + tuple(run_checks(records, rules)))
+
+
 def run_checks(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> list[Problem]:
-    """Warnings for one document; nothing for a document that has no `reports` row.
+    """Warnings for one document whose rows are `judged`; nothing for a document that has no
+    `reports` row.
 
     `rules`: the behind_schedule rule set, read once by the caller (`checks.rules.configured_rules`);
     the default set when None."""
@@ -46,7 +57,6 @@ def run_checks(records: Records, rules: tuple[ThresholdRule, ...] | None = None)
         except Exception as err:  # a bug in one check must not cost the document its rows
             findings = [Finding("check_failed", message("check_failed", check=name,
                                                         error=f"{type(err).__name__}: {err}"))]
-        problems += [Problem(source_file=records.source_file, severity="warning", code=f.code,
-                             message=f.message, stage="check", report_id=records.report_id)
-                     for f in findings]
+        problems += [Problem.warning(f.code, f.message, stage="check", source_file=records.source_file,
+                                     report_id=records.report_id) for f in findings]
     return problems

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import regex
 
-from checks.messages import day, message, money, plain
-from checks.rules import ThresholdRule
-from facts.records import FigureRow, Records
+from perfreports.checks.messages import day, message, money, plain
+from perfreports.checks.rules import ThresholdRule
+from perfreports.facts.records import FigureRow, Records
+from perfreports.facts.report.vocabulary import report_type
 
 HUNDRED = Decimal(100)
 _RATE_LABELS = {"execution_rate_pct": "资金执行率", "arrival_rate_pct": "到位率"}
@@ -121,7 +122,7 @@ def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Itera
 def missing_field(records: Records) -> Iterator[Finding]:
     r = records.report
     missing = [name for name in ("budget_yuan", "spent_yuan") if getattr(r, name) is None]
-    if r.cutoff_date is None and r.report_type == "monitoring":  # a self-evaluation covers the year
+    if r.cutoff_date is None and report_type(r.report_type).mid_year:  # a self-evaluation covers the year
         missing.append("cutoff_date")
     if not records.indicators:
         missing.append("indicators")

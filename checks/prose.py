@@ -23,9 +23,9 @@ from difflib import SequenceMatcher
 
 import regex
 
-from checks.funding import Finding
-from checks.messages import message, plain, prose_place, table_place
-from facts.records import FigureRow, IndicatorRow, Records
+from perfreports.checks.funding import Finding
+from perfreports.checks.messages import message, plain, prose_place, table_place
+from perfreports.facts.records import FigureRow, IndicatorRow, Records
 
 HEAD_COUNT_UNITS = {"人", "人次"}
 MATCH_THRESHOLD = 0.8

@@ -1,21 +1,37 @@
-"""`below_stage_target` / `below_target`: an indicator whose actual value misses its target.
+"""Judging an indicator row — met, missed or not judged — and the `below_stage_target` /
+`below_target` warnings for the missed ones.
 
-A row is judged against its stage target (本阶段应完成 / 跟踪目标值) when the table has one; a row
-without one is judged against the full-year target only in a report that covers the whole year
-(a monitoring report's actual is a mid-year figure). Not judged: qualitative targets (丰富, 提升),
-rows without a numeric actual, deleted or untracked rows, and a target and actual in different
-units.
+The judgement is made once (`judge`, when a document's rows are checked) and stored with the row
+(`indicators.outcome`, `judged_against`, `achievement_pct`); the warnings, the views and `compare`
+read it from there. A row is judged against its stage target (本阶段应完成 / 跟踪目标值) when the table
+has one; a row without one is judged against the full-year target only in a report that covers
+the whole year (a mid-year report's actual is a figure up to its cutoff: `ReportType.mid_year`).
+Not judged: qualitative targets (丰富, 提升), rows without a numeric actual, deleted or untracked
+rows, and a target and actual in different units.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
-from checks.funding import Finding
-from checks.messages import message, table_place
-from facts.records import IndicatorRow, Records
+from perfreports.checks.funding import Finding
+from perfreports.checks.messages import message, table_place
+from perfreports.facts.records import IndicatorRow, Records
+from perfreports.facts.report.vocabulary import report_type as type_of_report
 
 _DIRECTIONS = {">=", ">", "<=", "<"}
+_CODES = {"stage_target": "below_stage_target", "target": "below_target"}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: str  # met, missed, not_judged
+    against: str | None = None  # stage_target, target
+    achievement_pct: Decimal | None = None
+
+
+NOT_JUDGED = Judgement("not_judged")
 
 
 def effective_op(op: str, target: Decimal, row: IndicatorRow) -> str:
@@ -38,37 +54,49 @@ def misses(op: str, target: Decimal, actual: Decimal) -> bool:
     }[op]
 
 
-def judgement(row: IndicatorRow, report_type: str | None) -> tuple[str, str, str, Decimal, str | None] | None:
-    """(code, target as printed, op, target value, target unit) of the target the row is judged
-    against, or None when it is not judged."""
+def judged_target(row: IndicatorRow, report_type: str | None) -> str | None:
+    """Which target the row's actual is compared with: `stage_target`, `target`, or None."""
     if row.actual_value is None or row.adjustment == "deleted" or row.tracked is False:
         return None
     if row.stage_target_op is not None and row.stage_target_value is not None:
-        return ("below_stage_target", row.stage_target_raw, row.stage_target_op, row.stage_target_value,
-                row.stage_target_unit)
-    if row.stage_target_raw is None and report_type != "monitoring" and row.target_op is not None \
-            and row.target_value is not None:
-        return "below_target", row.target_raw, row.target_op, row.target_value, row.target_unit
+        return "stage_target"
+    if row.stage_target_raw is None and not type_of_report(report_type).mid_year \
+            and row.target_op is not None and row.target_value is not None:
+        return "target"
     return None
 
 
-def outcome(row: IndicatorRow, report_type: str | None) -> str:
-    """`met`, `missed` or `unjudged` — the same rule the check and the compare summary use."""
-    judged = judgement(row, report_type)
-    if judged is None:
-        return "unjudged"
-    _, _, op, target, unit = judged
+def judge(row: IndicatorRow, report_type: str | None) -> Judgement:
+    against = judged_target(row, report_type)
+    if against is None:
+        return NOT_JUDGED
+    op, target, unit = (getattr(row, f"{against}_{part}") for part in ("op", "value", "unit"))
     if unit and row.actual_unit and unit != row.actual_unit:
-        return "unjudged"
-    return "missed" if misses(effective_op(op, target, row), target, row.actual_value) else "met"
+        return NOT_JUDGED
+    op = effective_op(op, target, row)
+    outcome = "missed" if misses(op, target, row.actual_value) else "met"
+    pct = None
+    if op in (">=", ">") and target > 0:
+        pct = (row.actual_value / target * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Judgement(outcome, against, pct)
+
+
+def judged(records: Records) -> Records:
+    """`records` with every indicator row's judgement filled in."""
+    report_type = records.report.report_type if records.report is not None else None
+
+    def with_judgement(row: IndicatorRow) -> IndicatorRow:
+        j = judge(row, report_type)
+        return replace(row, outcome=j.outcome, judged_against=j.against, achievement_pct=j.achievement_pct)
+
+    return replace(records, indicators=tuple(with_judgement(row) for row in records.indicators))
 
 
 def below_target(records: Records) -> Iterator[Finding]:
-    report_type = records.report.report_type
     for row in records.indicators:
-        if outcome(row, report_type) != "missed":
+        if row.outcome != "missed":
             continue
-        code, target_raw, *_ = judgement(row, report_type)
-        yield Finding(code, message(
-            code, where=table_place(row.table_no, row.table_title, row.row_no, row.page),
+        target_raw = row.stage_target_raw if row.judged_against == "stage_target" else row.target_raw
+        yield Finding(_CODES[row.judged_against], message(
+            _CODES[row.judged_against], where=table_place(row.table_no, row.table_title, row.row_no, row.page),
             indicator=row.indicator, actual=f"“{row.actual_raw}”", target=f"“{target_raw}”"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extract.errors import ExtractError
-from extract.model import Block, Cell, Document, Heading, Paragraph, Table
+from perfreports.extract.errors import ExtractError
+from perfreports.extract.model import Block, Cell, Document, Heading, Paragraph, Table
 
 
 # (leading bytes, what a person would call such a file)
@@ -28,7 +28,7 @@ def extract(path: Path) -> Document:
     path = Path(path)
     kind = sniff(path)
     if kind == "pdf":
-        from extract.pdf import read_pdf_checked
+        from perfreports.extract.pdf import read_pdf_checked
         try:
             return read_pdf_checked(path)
         except ExtractError as error:
@@ -37,9 +37,9 @@ def extract(path: Path) -> Document:
                                                     "copy or download was incomplete.") from error
             raise
     if kind == "legacy":
-        from extract.legacy import read_legacy_checked
+        from perfreports.extract.legacy import read_legacy_checked
         return read_legacy_checked(path)
-    from extract.docx import read_docx_checked
+    from perfreports.extract.docx import read_docx_checked
     return read_docx_checked(path)
 
 

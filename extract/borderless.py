@@ -16,9 +16,9 @@ import re
 import statistics
 from collections.abc import Callable
 
-from extract.lines import TextLine
-from extract.model import Cell, Table, TableQuality
-from extract.text import clean_text
+from perfreports.extract.lines import TextLine
+from perfreports.extract.model import Cell, Table, TableQuality
+from perfreports.extract.text import clean_text
 
 _COLUMN_GAP = 0.5  # a gap wider than this many characters may separate columns
 _MIN_RUNS = 3  # a row line has text in at least this many places

@@ -7,9 +7,9 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from extract.errors import ExtractError, raised_inside
-from extract.model import Block, Cell, Document, Paragraph, Table
-from extract.text import as_heading, clean_text, is_contents_line
+from perfreports.extract.errors import ExtractError, raised_inside
+from perfreports.extract.model import Block, Cell, Document, Paragraph, Table
+from perfreports.extract.text import as_heading, clean_text, is_contents_line
 
 
 def read_docx(path: Path) -> Document:

@@ -16,9 +16,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from extract.docx import read_docx_checked
-from extract.errors import ExtractError
-from extract.model import Document
+from perfreports.extract.docx import read_docx_checked
+from perfreports.extract.errors import ExtractError
+from perfreports.extract.model import Document
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERT_SECONDS = 600  # a last resort; the batch's per-document --timeout normally comes first

@@ -1,8 +1,11 @@
-"""Text lines from positioned chars: the unit both prose and borderless tables are built from."""
+"""The items of a page, top to bottom: text lines built from positioned chars (the unit both prose
+and borderless tables are built from) and tables."""
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+
+from perfreports.extract.model import Table
 
 _WIDE_GAP = 1.5  # a gap wider than this many characters separates columns (or a contents entry's page number)
 
@@ -18,6 +21,17 @@ class TextLine:
     page: int
     segments: tuple[tuple[float, float, str], ...] = ()  # (x0, x1, text) pieces split at wide gaps
     chars: tuple[tuple[float, float, str], ...] = ()  # (x0, x1, text) of every char, left to right
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """A table as it stands on a page, among its text lines."""
+
+    table: Table
+    xs: tuple[float, ...]  # column boundaries (empty for a table without ruling lines)
+    top: float
+    bottom: float
+    page: int
 
 
 

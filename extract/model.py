@@ -52,7 +52,9 @@ class Cell:
 
 @dataclass(frozen=True)
 class TableQuality:
-    """How a table was found, so a user can judge what to trust (cf. camelot's parsing report)."""
+    """How a table was found, so a user can judge what to trust (cf. camelot's parsing report);
+    with `Table.pages` and `Table.lowest_confidence`, and the rows facts read from it, shown by
+    `pipeline.py explain`."""
 
     ruled: bool = True  # cell boundaries from ruling lines; False: from the alignment of text
     # A borderless block cut from the one before it (a form printing its funding and indicator
@@ -88,6 +90,17 @@ class Table:
 
     def row_page(self, row: int) -> int | None:
         return self.row_pages[row] if row < len(self.row_pages) else self.page
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """The pages its rows start on, in order (empty for a DOCX table)."""
+        found = [p for p in (self.row_pages or (self.page,)) if p is not None]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def lowest_confidence(self) -> float | None:
+        """The lowest OCR confidence of its cells; None when no cell was OCRed."""
+        return min((c.confidence for c in self.cells if c.confidence is not None), default=None)
 
 
 Block = Heading | Paragraph | Table

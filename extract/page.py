@@ -13,23 +13,14 @@ from dataclasses import dataclass
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-from extract.borderless import borderless_tables
-from extract.stacking import join_stacked
-from extract.lines import TextLine, chars_to_lines
-from extract.model import Cell, Table
-from extract.text import clean_text
+from perfreports.extract.borderless import borderless_tables
+from perfreports.extract.stacking import join_stacked
+from perfreports.extract.lines import PageTable, TextLine, chars_to_lines
+from perfreports.extract.model import Cell, Table
+from perfreports.extract.text import clean_text
 
 _SNAP = 1.5  # points: ruling-line coordinates closer than this are one grid line
 _EDGE_TOLERANCE = 3  # points: pdfplumber's default snap/join/intersection tolerance
-
-
-@dataclass(frozen=True)
-class PageTable:
-    table: Table
-    xs: tuple[float, ...]  # column boundaries (empty for a table without ruling lines)
-    top: float
-    bottom: float
-    page: int
 
 
 @dataclass(frozen=True)

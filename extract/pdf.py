@@ -17,12 +17,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import regex
 
-from extract.errors import ExtractError, raised_inside
-from extract.lines import TextLine
-from extract.model import Block, Document, Paragraph, Table
-from extract.page import PageContent, PageTable, compose_page, find_table_cells, grid_of
-from extract.pdf_objects import PageObjects, page_objects
-from extract.text import as_heading, clean_text, is_contents_line
+from perfreports.extract.errors import ExtractError, raised_inside
+from perfreports.extract.lines import TextLine
+from perfreports.extract.model import Block, Document, Paragraph, Table
+from perfreports.extract.lines import PageTable
+from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
+from perfreports.extract.pdf_objects import PageObjects, page_objects
+from perfreports.extract.text import as_heading, clean_text, is_contents_line
 
 _PAGE_NUMBER = regex.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–\s]*$")
 _MARGIN_SHARE = 0.09  # top and bottom share of the page where running headers and footers live
@@ -49,8 +50,8 @@ def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int
     """`pages` with the `scanned` ones read by OCR, and the warning saying so. Without the OCR
     engine a document of scans only is `no_text_layer`; in a document with a text layer on
     other pages, the scanned ones (a signed last page …) are left out with a warning."""
-    from extract import ocr
-    from extract.scan import pages_phrase, read_scanned_pages
+    from perfreports.extract import ocr
+    from perfreports.extract.scan import pages_phrase, read_scanned_pages
     why_not = ocr.missing()
     if why_not is not None and len(scanned) < len(pages):
         return pages, (("ocr_pages", f"{pages_phrase(scanned, 'has', 'have')} no text layer and "
@@ -63,7 +64,7 @@ def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int
 
 def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:
     """The page read from its text layer, or None when it has none worth reading (a scan)."""
-    from extract.scan import has_images, needs_ocr
+    from perfreports.extract.scan import has_images, needs_ocr
     objects = page_objects(page)
     if needs_ocr(objects, has_images(page) if not objects.chars else False):
         return None

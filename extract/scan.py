@@ -23,11 +23,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
 
-from extract import ocr
-from extract.errors import ExtractError
-from extract.lines import TextLine
-from extract.page import PageContent, compose_page, find_table_cells, grid_of
-from extract.pdf_objects import PageObjects
+from perfreports.extract import ocr
+from perfreports.extract.errors import ExtractError
+from perfreports.extract.lines import TextLine
+from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
+from perfreports.extract.pdf_objects import PageObjects
 
 DPI = 200
 SCALE = DPI / 72  # pixels per point

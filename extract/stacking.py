@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from extract.borderless import runs
-from extract.lines import TextLine
-from extract.model import Cell, Table
-from extract.text import clean_text
+from perfreports.extract.borderless import runs
+from perfreports.extract.lines import PageTable, TextLine
+from perfreports.extract.model import Cell, Table
+from perfreports.extract.text import clean_text
 
 _TOUCHING = 1.2  # characters: parts at most this far apart are one table
 _SAME_WIDTH = 0.8  # share of the wider part's width the narrower must overlap
@@ -20,7 +20,6 @@ _SENTENCE = re.compile(r"[。；，,;：:]")
 
 def join_stacked(items: list, size: float) -> list:
     """`items` (TextLines and PageTables, top to bottom) with touching parts of one table joined."""
-    from extract.page import PageTable
     out: list = []
     for item in items:
         if isinstance(item, PageTable):
@@ -72,7 +71,6 @@ def _names_columns(line: TextLine) -> bool:
 
 def _lines_table(lines: list[TextLine], below):
     """Header lines as a one-row table on the columns of the table below."""
-    from extract.page import PageTable
     xs = below.xs
     texts: dict[int, str] = {}
     for line in lines:
@@ -89,7 +87,6 @@ def _lines_table(lines: list[TextLine], below):
 def _merge(upper, lower):
     """The two parts on the grid of the one with more columns, the other's cells spanning the
     columns their extent covers."""
-    from extract.page import PageTable
     base = upper if len(upper.xs) >= len(lower.xs) else lower
     cells = [_remap(c, upper.xs, base.xs) for c in upper.table.cells]
     cells += [replace(_remap(c, lower.xs, base.xs), row=c.row + upper.table.n_rows) for c in lower.table.cells]

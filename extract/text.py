@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import regex
 
-from extract.model import Heading
+from perfreports.extract.model import Heading
 
 _CJK = r"\p{Han}\p{P}\p{S}"  # a space next to Chinese text or punctuation is a rendering artefact
 _SPACE_IN_CJK = regex.compile(rf"(?<=[{_CJK}])[ \u3000\t]+|[ \u3000\t]+(?=[{_CJK}])")

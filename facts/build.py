@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extract.model import Document
-from facts.figures import figure_rows
-from facts.indicators import indicator_rows
-from facts.records import Problem, Records
-from facts.report import read_report
+from perfreports.extract.model import Document
+from perfreports.facts.figures import figure_rows
+from perfreports.facts.indicators import indicator_rows
+from perfreports.facts.records import Problem, Records
+from perfreports.facts.report import read_report
 
 
-def build_records(document: Document, *, report_id: str, source_file: str, source_path: str,
-                  rules: tuple | None = None) -> Records:
-    """All rows one document contributes to the dataset; `rules`: the behind_schedule rule set
-    (`checks.rules`; the default set when None)."""
+def build_records(document: Document, *, report_id: str, source_file: str, source_path: str) -> Records:
+    """All rows one document contributes to the dataset (the checks' warnings come after, in
+    `process.document_records`)."""
     def own(problem: Problem) -> Problem:
         return replace(problem, source_file=source_file, report_id=report_id)
 
@@ -28,10 +27,8 @@ def build_records(document: Document, *, report_id: str, source_file: str, sourc
         return Records(source_file, source_path, report_id, problems=warnings + (own(refused),))
     kind_warning = () if read.kind.recognised else (own(Problem.warning(
         "unknown_report_type", f"Loaded as report_type other: {read.kind.reason}.", stage="normalize")),)
-    records = Records(
+    return Records(
         source_file, source_path, report_id, report=read.row, indicators=tuple(indicators),
         figures=tuple(figure_rows(document, report_id, read.row.fiscal_year)), fields=read.fields,
         problems=warnings + kind_warning + tuple(own(p) for p in (*table_problems, *read.problems)),
     )
-    from checks import run_checks  # here, not at the top: checks imports facts.records
-    return replace(records, problems=records.problems + tuple(run_checks(records, rules)))

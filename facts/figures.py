@@ -34,10 +34,10 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc
 
-from extract.model import Document, Heading, Paragraph
-from facts.nlp import DATES, METRIC_CUES, QUANTITIES, YEAR, make_nlp
-from facts.records import FigureRow
-from facts.report.prose import find_title, fiscal_year
+from perfreports.extract.model import Document, Heading, Paragraph
+from perfreports.facts.nlp import DATES, METRIC_CUES, QUANTITIES, YEAR, make_nlp
+from perfreports.facts.records import FigureRow
+from perfreports.facts.report.prose import find_title, fiscal_year
 
 SECTION_SEPARATOR = " > "
 

@@ -34,8 +34,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-import normalize
-from normalize.values import kind_of_unit  # the one unit → kind table (`Value.kind`); facts.report uses it
+from perfreports import normalize
 
 QUANTITIES = "quantities"
 DATES = "dates"

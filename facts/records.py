@@ -62,6 +62,10 @@ class IndicatorRow:
     page: int | None = None
     level1_weight: Decimal | None = None  # the points printed with the level-1 name: 产出指标（50分） → 50
     other_columns: str | None = None  # JSON {header path: text} of the columns read into no field
+    # Set by stage checks (checks.targets.judge), the one place a row is judged:
+    outcome: str | None = None  # met, missed, not_judged
+    judged_against: str | None = None  # stage_target, target; None when not judged
+    achievement_pct: Decimal | None = None  # actual / judged target × 100, for a minimum (≥) target
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "
 FONT_PACKAGE = "fonts-noto-cjk"
 EXECUTION_COLOR = "#2a6fdb"   # bars of the execution rate (the screenshot test looks for it)
 PROGRESS_COLOR = "#d62728"    # the 序时进度 marker
-OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "unjudged": "#b0b0b0"}
-OUTCOME_LABELS = {"met": "达成", "missed": "未达成", "unjudged": "未评判"}
+OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "not_judged": "#b0b0b0"}
+OUTCOME_LABELS = {"met": "达成", "missed": "未达成", "not_judged": "未评判"}
 DPI = 110
 
 
@@ -113,15 +113,15 @@ def execution_chart(rows: list[dict], path: Path) -> Path:
 
 
 def achievement_chart(groups: list[dict], path: Path, by_label: str) -> Path:
-    """Indicators met / missed / unjudged per group (agency, year or report type), stacked bars.
+    """Indicators met / missed / not_judged per group (agency, year or report type), stacked bars.
 
-    `groups`: dicts with `label`, `met`, `missed`, `unjudged`."""
+    `groups`: dicts with `label`, `met`, `missed`, `not_judged`."""
     font = cjk_font()
     height = max(2.6, 0.55 * len(groups) + 1.4)
     fig, ax = plt.subplots(figsize=(8.5, height), dpi=DPI)
     y = list(range(len(groups)))
     left = [0] * len(groups)
-    for outcome in ("met", "missed", "unjudged"):
+    for outcome in ("met", "missed", "not_judged"):
         counts = [g[outcome] for g in groups]
         ax.barh(y, counts, left=left, color=OUTCOME_COLORS[outcome], height=0.55, label=OUTCOME_LABELS[outcome])
         left = [a + b for a, b in zip(left, counts)]

@@ -21,11 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from load import charts
-from load.store import StoreError, open_store
+from perfreports.facts.report.vocabulary import report_type
+from perfreports.load import charts
+from perfreports.load.store import StoreError, open_store
 
 GROUPINGS = {"agency": "单位", "fiscal_year": "年度", "report_type": "报告类型"}
-REPORT_TYPES = {"monitoring": "监控", "self_evaluation": "自评", "evaluation": "评价", "other": "其他"}
 OUTCOME_FILLS = {"met": "C6EFCE", "missed": "FFC7CE"}
 SHEETS = ("报告汇总", "指标趋势", "指标明细", "问题清单")
 FILES = ("summary.xlsx", "execution_vs_progress.png", "indicator_achievement.png", "report.html")
@@ -47,7 +47,7 @@ SUMMARY_COLUMNS = (
     Column("execution_rate_pct", "执行率", "pct", 9), Column("time_progress_pct", "序时进度", "pct", 10),
     Column("schedule_gap_pct", "进度差（百分点）", "points", 15),
     Column("indicators_met", "指标达成", "int", 9), Column("indicators_missed", "指标未达成", "int", 11),
-    Column("indicators_unjudged", "未评判", "int", 8), Column("warnings", "警告数", "int", 8),
+    Column("indicators_not_judged", "未评判", "int", 8), Column("warnings", "警告数", "int", 8),
     Column("warning_codes", "警告类型", width=36), Column("source_files", "文件", width=40),
 )
 DETAIL_COLUMNS = (
@@ -107,9 +107,9 @@ class CompareData:
         groups: dict[str, Counter] = {}
         for r in self.reports:
             counts = groups.setdefault(_group_label(r, self.by), Counter())
-            for outcome in ("met", "missed", "unjudged"):
+            for outcome in ("met", "missed", "not_judged"):
                 counts[outcome] += r[f"indicators_{outcome}"]
-        return [{"label": label, **{k: c[k] for k in ("met", "missed", "unjudged")}} for label, c in groups.items()]
+        return [{"label": label, **{k: c[k] for k in ("met", "missed", "not_judged")}} for label, c in groups.items()]
 
     def trends(self) -> tuple[list[dict], list[dict]]:
         """(report columns, rows): the same indicator (by normalized name and unit) across reports."""
@@ -137,7 +137,7 @@ def read(con: duckdb.DuckDBPyConnection, by: str) -> CompareData:
         row["indicator_content"] = content.get(row["report_id"])
     reports = _one_per_report(summary)
     for r in reports:
-        r["report_type_label"] = REPORT_TYPES.get(r["report_type"] or "other", r["report_type"])
+        r["report_type_label"] = report_type(r["report_type"]).label
     reports.sort(key=lambda r: (_sortable(r[by]), _sortable(r["agency"]), _sortable(r["fiscal_year"]),
                                 _sortable(r["report_type"])))
     _label(reports)

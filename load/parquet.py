@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from load.store import DATASET_TABLES, record_tables, to_arrow
+from perfreports.load.store import DATASET_TABLES, record_tables, to_arrow
 
 PARTITION = "fiscal_year"
 BATCH = 500  # documents per write
@@ -55,7 +55,7 @@ class ParquetSink:
         return {r["source_path"]: r["sha256"] for r in rows if r["sha256"] is not None}
 
     def write(self, processed):
-        """Buffer one document's rows (a `batch.Processed`); written every `batch` documents."""
+        """Buffer one document's rows (a `process.Processed`); written every `batch` documents."""
         records = processed.records
         year = records.report.fiscal_year if records.report is not None else None
         # every table built before any is buffered: a document refused here leaves nothing behind

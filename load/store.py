@@ -16,13 +16,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
-from load import DEFAULT_DB  # noqa: F401 (re-exported)
-from load.views import VIEWS
+from perfreports.checks.targets import judge
+from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
+from perfreports.load import DEFAULT_DB  # noqa: F401 (re-exported)
+from perfreports.load.views import VIEWS
 
 # 2: indicators.level1_weight, indicators.other_columns (added to older stores on open), table
 #    report_fields (created on open)
-SCHEMA_VERSION = 2
+# 3: indicators.outcome, judged_against, achievement_pct (added on open, and filled in for the
+#    rows stored before: checks.targets.judge)
+SCHEMA_VERSION = 3
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 
@@ -142,6 +145,8 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
     version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if version is not None and version[0].isdigit() and int(version[0]) < SCHEMA_VERSION:
         _add_new_columns(con)
+        if int(version[0]) < 3:
+            _judge_stored_rows(con)
     con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)])
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
                 [str(SCHEMA_VERSION), SCHEMA_VERSION])
@@ -157,6 +162,21 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
         if found and found == [c.name for c in expected[:len(found)]]:
             for column in expected[len(found):]:
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {column.sql_type}")
+
+
+def _judge_stored_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Indicator rows stored before rows were judged get their judgement, as ingesting them
+    again would give."""
+    names = [c.name for c in columns("indicators")]
+    stored = con.execute(f"SELECT {', '.join('i.' + n for n in names)}, r.report_type FROM indicators i "
+                         "LEFT JOIN reports r USING (report_id)").fetchall()
+    judgements = []
+    for *values, report_type in stored:
+        row = IndicatorRow(**dict(zip(names, values)))
+        j = judge(row, report_type)
+        judgements.append((j.outcome, j.against, j.achievement_pct, row.report_id, row.table_no, row.row_no))
+    con.executemany("UPDATE indicators SET outcome = ?, judged_against = ?, achievement_pct = ? "
+                    "WHERE report_id = ? AND table_no = ? AND row_no = ?", judgements)
 
 
 def _found_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -1,66 +1,33 @@
 """Analyst views over the dataset tables, created with the store's schema (load/store.py).
 
-- `indicator_achievement`: one row per indicator row with a numeric actual, judged the way the
-  `below_stage_target` / `below_target` checks judge it (checks/targets.py; a test keeps the two
-  in step): `outcome` is met, missed or unjudged; `indicator_key` is the name normalized for
+- `indicator_achievement`: one row per indicator row with an actual, with the judgement stored
+  on the row (`outcome` met / missed / not_judged, `judged_against`, `achievement_pct`: made once,
+  in checks/targets.py, the same the warnings use); `goal_raw` the target it was judged against;
+  `indicator_key` is the name normalized for
   matching the same indicator across years and agencies (quotes, bracketed units, punctuation and
   one ending such as 人数/数量/场次 removed).
 - `report_summary`: one row per report with budget, spending, execution rate, the time-proportional
   progress at the cutoff (序时进度, months elapsed / months of the period), the gap, indicators
-  met/missed/unjudged and the warnings.
+  met/missed/not judged and the warnings.
 """
 from __future__ import annotations
 
 INDICATOR_ACHIEVEMENT = r"""
 CREATE OR REPLACE VIEW indicator_achievement AS
-WITH base AS (
-    SELECT i.*, r.source_file, r.agency, r.fiscal_year, r.report_type, r.project_name,
-        CASE
-            WHEN i.actual_value IS NULL OR i.adjustment = 'deleted' OR i.tracked = false THEN NULL
-            WHEN i.stage_target_op IS NOT NULL AND i.stage_target_value IS NOT NULL THEN 'stage'
-            WHEN i.stage_target_raw IS NULL AND coalesce(r.report_type, '') <> 'monitoring'
-                 AND i.target_op IS NOT NULL AND i.target_value IS NOT NULL THEN 'year'
-        END AS judged_against
-    FROM indicators i JOIN reports r USING (report_id)
-), goal AS (
-    SELECT *,
-        CASE judged_against WHEN 'stage' THEN stage_target_raw WHEN 'year' THEN target_raw END AS goal_raw,
-        CASE judged_against WHEN 'stage' THEN stage_target_op WHEN 'year' THEN target_op END AS goal_op,
-        CASE judged_against WHEN 'stage' THEN stage_target_value WHEN 'year' THEN target_value END AS goal_value,
-        CASE judged_against WHEN 'stage' THEN stage_target_unit WHEN 'year' THEN target_unit END AS goal_unit
-    FROM base
-), direction AS (
-    SELECT *,
-        CASE
-            WHEN goal_op IS NULL THEN NULL
-            WHEN goal_op <> '=' THEN goal_op
-            WHEN target_op IN ('>=', '>', '<=', '<') THEN target_op
-            WHEN level1 = '成本指标' OR goal_value = 0 THEN '<='
-            ELSE '>='
-        END AS judged_op,
-        regexp_replace(regexp_replace(regexp_replace(indicator,
-            '[（(][^（）()]{0,6}[）)]', '', 'g'),
-            '[[:punct:][:space:]“”‘’「」《》、，。：；！？·—…]', '', 'g'),
-            '(人数|人次|数量|场次|次数|期数|个数|活动|工作|情况|完成率)$', '') AS indicator_key
-    FROM goal
-)
-SELECT report_id, source_file, agency, fiscal_year, report_type, project_name,
-    table_no, table_title, row_no, level1, level2, indicator, indicator_key,
-    coalesce(actual_unit, goal_unit, target_unit) AS unit,
-    target_raw, stage_target_raw, actual_raw, actual_value,
-    judged_against, goal_raw, judged_op, goal_value,
-    CASE
-        WHEN judged_against IS NULL THEN 'unjudged'
-        WHEN goal_unit IS NOT NULL AND actual_unit IS NOT NULL AND goal_unit <> actual_unit THEN 'unjudged'
-        WHEN (judged_op = '>=' AND actual_value < goal_value) OR (judged_op = '>' AND actual_value <= goal_value)
-          OR (judged_op = '<=' AND actual_value > goal_value) OR (judged_op = '<' AND actual_value >= goal_value)
-          THEN 'missed'
-        ELSE 'met'
-    END AS outcome,
-    CASE WHEN judged_op IN ('>=', '>') AND goal_value > 0
-         THEN round(actual_value / goal_value * 100, 2) END AS achievement_pct
-FROM direction
-WHERE actual_raw IS NOT NULL
+SELECT i.report_id, r.source_file, r.agency, r.fiscal_year, r.report_type, r.project_name,
+    i.table_no, i.table_title, i.row_no, i.page, i.level1, i.level2, i.indicator,
+    regexp_replace(regexp_replace(regexp_replace(i.indicator,
+        '[（(][^（）()]{0,6}[）)]', '', 'g'),
+        '[[:punct:][:space:]“”‘’「」《》、，。：；！？·—…]', '', 'g'),
+        '(人数|人次|数量|场次|次数|期数|个数|活动|工作|情况|完成率)$', '') AS indicator_key,
+    coalesce(i.actual_unit, i.stage_target_unit, i.target_unit) AS unit,
+    i.target_raw, i.stage_target_raw, i.actual_raw, i.actual_value,
+    i.judged_against,
+    CASE i.judged_against WHEN 'stage_target' THEN i.stage_target_raw WHEN 'target' THEN i.target_raw END AS goal_raw,
+    coalesce(i.outcome, 'not_judged') AS outcome,
+    i.achievement_pct
+FROM indicators i JOIN reports r USING (report_id)
+WHERE i.actual_raw IS NOT NULL
 """
 
 REPORT_SUMMARY = r"""
@@ -85,7 +52,7 @@ WITH period AS (
     SELECT report_id,
         count(*) FILTER (WHERE outcome = 'met') AS indicators_met,
         count(*) FILTER (WHERE outcome = 'missed') AS indicators_missed,
-        count(*) FILTER (WHERE outcome = 'unjudged') AS indicators_unjudged
+        count(*) FILTER (WHERE outcome = 'not_judged') AS indicators_not_judged
     FROM indicator_achievement GROUP BY report_id
 ), warned AS (
     SELECT report_id, count(*) AS warnings,
@@ -98,7 +65,7 @@ SELECT p.report_id, p.source_file, p.source_format, p.title, p.agency, p.fiscal_
     round(p.execution_rate_pct - p.time_progress_pct, 2) AS schedule_gap_pct,
     coalesce(a.indicators_met, 0) AS indicators_met,
     coalesce(a.indicators_missed, 0) AS indicators_missed,
-    coalesce(a.indicators_unjudged, 0) AS indicators_unjudged,
+    coalesce(a.indicators_not_judged, 0) AS indicators_not_judged,
     coalesce(w.warnings, 0) AS warnings, w.warning_codes
 FROM progress p
 LEFT JOIN achieved a USING (report_id)

@@ -8,8 +8,8 @@
 Nothing here raises on arbitrary text: what is not a value or a date is None (or an empty list).
 `is_blank_value(text)` is the one test for a cell that prints "nothing here" (---, ／, 无, 暂无, 不适用 …).
 """
-from normalize.dates import ParsedDate, find_dates, parse_date
-from normalize.values import Value, find_quantities, hint_unit, is_blank_value, kind_of_unit, parse_value
+from perfreports.normalize.dates import ParsedDate, find_dates, parse_date
+from perfreports.normalize.values import Value, find_quantities, hint_unit, is_blank_value, kind_of_unit, parse_value
 
 __all__ = ["parse_value", "Value", "is_blank_value", "kind_of_unit", "parse_date", "ParsedDate", "find_quantities",
            "find_dates", "hint_unit"]

@@ -12,7 +12,7 @@ from datetime import date
 
 import regex
 
-from normalize.numbers import chinese_to_decimal, to_halfwidth
+from perfreports.normalize.numbers import chinese_to_decimal, to_halfwidth
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from normalize.dates import date_spans
-from normalize.numbers import (
+from perfreports.normalize.dates import date_spans
+from perfreports.normalize.numbers import (
     ARABIC,
     CN_NUMERAL,
     CN_NUMERAL_CHARS,

@@ -99,7 +99,7 @@ def expected_report(case: Case) -> dict | None:
 @functools.lru_cache(maxsize=None)
 def read(path: Path):
     """The `Records` the pipeline builds for the file (cached: several tests look at one file)."""
-    from batch import process_file
+    from perfreports.process import process_file
     return process_file(str(path)).records
 
 

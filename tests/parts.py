@@ -7,7 +7,7 @@ import functools
 
 import pytest
 
-import doctor
+from perfreports import doctor
 
 # The empty fontconfig configuration: fontconfig then lists no font at all.
 EMPTY_FONTCONFIG = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'

@@ -11,16 +11,24 @@ from pathlib import Path
 
 import pytest
 
-import checks
-import batch
-from checks.funding import behind_schedule, missing_field, rate_agrees, rate_mismatch, time_progress
-from checks.prose import name_key, table_prose_mismatch
-from checks.rules import DEFAULT_RULES, RULES_ENV, RulesError, ThresholdRule, configured_rules, load_rules
-from checks.targets import below_target, outcome
-from facts.records import FigureRow, IndicatorRow, Records, ReportRow
+from perfreports import checks, process
+from perfreports.checks.funding import behind_schedule, missing_field, rate_agrees, rate_mismatch, time_progress
+from perfreports.checks.prose import name_key, table_prose_mismatch
+from perfreports.checks.rules import DEFAULT_RULES, RULES_ENV, RulesError, ThresholdRule, configured_rules, load_rules
+from perfreports.checks.targets import Judgement, below_target as warnings_of_judged, judge, judged
+from perfreports.facts.records import FigureRow, IndicatorRow, Records, ReportRow
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ROOT / "tests" / "data" / "variants"
+
+
+def outcome(row, report_type):
+    return judge(row, report_type).outcome
+
+
+def below_target(recs):
+    """The below_(stage_)target warnings of `recs`, judged first as `checks.checked` does."""
+    return warnings_of_judged(judged(recs))
 
 
 def report(**values) -> ReportRow:
@@ -198,6 +206,25 @@ def test_upper_bound_is_missed_when_the_actual_is_higher():
     assert outcome(lower, "monitoring") == "met"
 
 
+def test_judgement_names_the_target_and_the_share_reached():
+    stage = indicator(actual_value=D(183), actual_unit="人", target_op=">=", target_value=D(100),
+                      stage_target_op="=", stage_target_value=D(80), stage_target_unit="人")
+    assert judge(stage, "monitoring") == Judgement("met", "stage_target", D("228.75"))
+    year = indicator(actual_value=D(5), actual_unit="场", target_op=">=", target_value=D(6), target_unit="场")
+    assert judge(year, "self_evaluation") == Judgement("missed", "target", D("83.33"))
+    cost = indicator(level1="成本指标", actual_value=D(90), target_op="<=", target_value=D(100))
+    assert judge(cost, "evaluation") == Judgement("met", "target", None)  # no share of a ceiling
+    assert judge(year, "monitoring") == Judgement("not_judged")
+
+
+def test_checked_stores_the_judgement_on_every_row():
+    rows = [indicator(row_no=1, actual_value=D(5), target_op=">=", target_value=D(6)),
+            indicator(row_no=2, actual_raw="丰富")]
+    result = checks.checked(records(report(report_type="self_evaluation"), indicators=rows))
+    assert [(r.outcome, r.judged_against) for r in result.indicators] == [("missed", "target"), ("not_judged", None)]
+    assert "below_target" in {p.code for p in result.problems}
+
+
 @pytest.mark.parametrize("op, target, actual, level1, year_op, result", [
     ("=", "4", "3", "产出指标", "=", "missed"),      # =4期, 3期 done
     ("=", "4", "5", "产出指标", "=", "met"),         # more than planned is no miss
@@ -219,14 +246,14 @@ def test_not_judged_qualitative_units_deleted_untracked():
     deleted = indicator(actual_value=D(1), stage_target_op=">=", stage_target_value=D(6), adjustment="deleted")
     untracked = indicator(actual_value=D(1), stage_target_op=">=", stage_target_value=D(6), tracked=False)
     for row in (qualitative, units, deleted, untracked):
-        assert outcome(row, "monitoring") == "unjudged"
+        assert outcome(row, "monitoring") == "not_judged"
     assert list(below_target(records(indicators=[qualitative, units, deleted, untracked]))) == []
 
 
 def test_full_year_target_only_for_whole_year_reports():
     row = indicator(name="职工文体活动场次", actual_raw="5场", actual_value=D(5), actual_unit="场",
                     target_raw="≥6场", target_op=">=", target_value=D(6), target_unit="场")
-    assert outcome(row, "monitoring") == "unjudged"  # a mid-year actual against the year target
+    assert outcome(row, "monitoring") == "not_judged"  # a mid-year actual against the year target
     [found] = below_target(records(report(report_type="self_evaluation", cutoff_date=None), indicators=[row]))
     assert found.code == "below_target" and "“5场”" in found.message and "“≥6场”" in found.message
 
@@ -318,7 +345,7 @@ SAMPLE_SPECS = _expectations(VARIANTS / "samples.json")
 
 @lru_cache(maxsize=None)
 def check_warnings(path: str) -> tuple:
-    result = batch.process_file(path).records
+    result = process.process_file(path).records
     assert result.report is not None, result.problems
     return tuple(p for p in result.problems if p.stage == "check")
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import batch
-import pipeline
-from extract import ExtractError
-from extract.model import Document
-from load import store
+from perfreports import batch, cli, process
+from perfreports.extract import ExtractError
+from perfreports.extract.model import Document
+from perfreports.load import store
 from test_store import seed_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +41,14 @@ def fake_stages(monkeypatch):
             raise KeyError("cell")
         return Document("pdf", blocks=(), pages=1, warnings=((text.strip(), ""),))
 
-    def fake_build(document, *, report_id, source_file, source_path, rules=None):
+    def fake_build(document, *, report_id, source_file, source_path):
         if document.warnings[0][0] == "build-boom":
             raise ZeroDivisionError("division by zero")
         return seed_records(report_id, source_path)
 
-    monkeypatch.setattr(batch.extract, "extract", fake_extract)
-    monkeypatch.setattr(batch, "build_records", fake_build)
+    monkeypatch.setattr(process.extract, "extract", fake_extract)
+    monkeypatch.setattr(process, "build_records", fake_build)
+    monkeypatch.setattr(process, "checked", lambda records, rules: records)
 
 
 def make_inputs(folder: Path, **files: str) -> Path:
@@ -67,7 +67,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
 @pytest.mark.parametrize("command", [[], ["ingest"], ["export"], ["status"], ["compare"], ["doctor"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
-        pipeline.main([*command, "--help"])
+        cli.main([*command, "--help"])
     assert exit_.value.code == 0
     assert "usage:" in capsys.readouterr().out
 
@@ -86,7 +86,7 @@ def test_find_inputs_keeps_explicit_files_and_missing_paths(tmp_path):
 
 def test_process_file_report_id_is_sha256_prefix(tmp_path, fake_stages):
     path = make_inputs(tmp_path, **{"a.pdf": "report"}) / "a.pdf"
-    processed = batch.process_file(str(path))
+    processed = process.process_file(str(path))
     digest = hashlib.sha256(b"report").hexdigest()
     assert processed.records.report_id == digest[:16]
     assert (processed.file.sha256, processed.file.size, processed.file.status) == (digest, 6, "loaded")
@@ -94,7 +94,7 @@ def test_process_file_report_id_is_sha256_prefix(tmp_path, fake_stages):
 
 def test_process_file_extract_error_keeps_report_id(tmp_path, fake_stages):
     path = make_inputs(tmp_path, **{"a.pdf": "extract-error"}) / "a.pdf"
-    records = batch.process_file(str(path)).records
+    records = process.process_file(str(path)).records
     assert records.report is None and records.report_id is not None
     [problem] = records.problems
     assert (problem.severity, problem.code, problem.stage, problem.message) == (
@@ -108,12 +108,12 @@ def test_process_file_extract_error_keeps_report_id(tmp_path, fake_stages):
 ])
 def test_process_file_stage_failure_becomes_a_problem(tmp_path, fake_stages, text, stage, message):
     path = make_inputs(tmp_path, **{"a.pdf": text}) / "a.pdf"
-    [problem] = batch.process_file(str(path)).records.problems
+    [problem] = process.process_file(str(path)).records.problems
     assert (problem.code, problem.stage, problem.message) == ("stage_failed", stage, message)
 
 
 def test_process_file_missing_file(tmp_path):
-    processed = batch.process_file(str(tmp_path / "gone.pdf"))
+    processed = process.process_file(str(tmp_path / "gone.pdf"))
     assert processed.records.report_id is None
     assert [p.code for p in processed.records.problems] == ["file_not_found"]
     assert processed.file.status == "failed"
@@ -123,7 +123,7 @@ def test_ingest_handles_every_input(tmp_path, fake_stages, capsys):
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "sub__bad.docx": "extract-error",
                                              "crash.pdf": "boom"})
     db = tmp_path / "r.duckdb"
-    status = pipeline.main(["ingest", str(inputs), str(tmp_path / "missing.pdf"), "--db", str(db),
+    status = cli.main(["ingest", str(inputs), str(tmp_path / "missing.pdf"), "--db", str(db),
                             "--workers", "1"])
     assert status == 0
     assert rows(db, "SELECT source_file FROM reports") == [("good.pdf",)]
@@ -142,7 +142,7 @@ def test_reingest_does_not_duplicate(tmp_path, fake_stages):
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "bad.pdf": "extract-error"})
     db = tmp_path / "r.duckdb"
     for _ in range(2):
-        assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+        assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
     counts = rows(db, "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM indicators), "
                       "(SELECT count(*) FROM problems), (SELECT count(*) FROM files)")
     assert counts == [(1, 2, 2, 2)]
@@ -154,7 +154,7 @@ def test_ingest_with_worker_processes(tmp_path, fake_stages):
     inputs = make_inputs(tmp_path / "in", **{f"r{i}.pdf": f"report {i}" for i in range(5)},
                          **{"bad.pdf": "extract-error"})
     db = tmp_path / "r.duckdb"
-    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "3"]) == 0
+    assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "3"]) == 0
     assert rows(db, "SELECT count(*) FROM reports") == [(5,)]
     assert rows(db, "SELECT code FROM problems WHERE severity = 'error'") == [("not_a_report",)]
 
@@ -165,10 +165,10 @@ def test_a_dying_worker_still_leaves_a_row_per_file(tmp_path, fake_stages, monke
     def die(path):
         os._exit(1)
 
-    monkeypatch.setattr(batch.extract, "extract", die)
+    monkeypatch.setattr(process.extract, "extract", die)
     inputs = make_inputs(tmp_path / "in", **{f"r{i}.pdf": f"report {i}" for i in range(3)})
     db = tmp_path / "r.duckdb"
-    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "2"]) == 0
+    assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "2"]) == 0
     assert rows(db, "SELECT count(*), min(code), min(stage) FROM problems") == [
         (3, "stage_failed", "extract")]
     assert rows(db, "SELECT count(*) FROM files WHERE status = 'failed'") == [(3,)]
@@ -177,7 +177,7 @@ def test_a_dying_worker_still_leaves_a_row_per_file(tmp_path, fake_stages, monke
 def test_identical_files_are_one_report(tmp_path, fake_stages, capsys):
     inputs = make_inputs(tmp_path / "in", **{"a.pdf": "report", "copy__a.pdf": "report"})
     db = tmp_path / "r.duckdb"
-    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+    assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
     assert rows(db, "SELECT count(*) FROM reports") == [(1,)]
     assert rows(db, "SELECT count(DISTINCT report_id), count(*) FROM files") == [(1, 2)]
     assert "1 file had the same bytes as another file" in capsys.readouterr().out
@@ -194,7 +194,7 @@ def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
         real_write(con, records, file)
 
     monkeypatch.setattr(store, "write", failing_write)
-    assert pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
+    assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
     assert rows(db, "SELECT code, stage FROM problems WHERE severity = 'error'") == [
         ("stage_failed", "load")]
     assert rows(db, "SELECT count(*) FROM reports") == [(0,)]
@@ -204,15 +204,15 @@ def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
 def test_export_and_status_commands(tmp_path, fake_stages, capsys):
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "bad.pdf": "extract-error"})
     db = tmp_path / "r.duckdb"
-    pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
+    cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
     for fmt, name in [("csv", "reports.csv"), ("parquet", "reports.parquet"), ("xlsx", "dataset.xlsx")]:
-        assert pipeline.main(["export", "--db", str(db), "--out", str(tmp_path / fmt),
+        assert cli.main(["export", "--db", str(db), "--out", str(tmp_path / fmt),
                               "--format", fmt]) == 0
         assert (tmp_path / fmt / name).exists()
     with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8") as f:
         assert next(csv.DictReader(f))["spent_yuan"] == "1345368"
     capsys.readouterr()
-    assert pipeline.main(["status", "--db", str(db)]) == 0
+    assert cli.main(["status", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "indicators  2 rows" in out and "not_a_report" in out
 
@@ -249,8 +249,8 @@ def _stages_ready() -> str | None:
     sample = _good_sample()
     if sample is None:
         return "no .pdf/.docx sample in samples/"
-    import extract
-    from facts.build import build_records
+    from perfreports import extract
+    from perfreports.facts.build import build_records
     try:
         document = extract.extract(sample)
         build_records(document, report_id="0" * 16, source_file=sample.name, source_path=str(sample))
@@ -281,7 +281,7 @@ def test_every_command_is_in_the_readme():
     readme = ROOT / "README.md"
     if not readme.exists():
         pytest.skip("no README.md yet")
-    commands = pipeline.parser()._subparsers._group_actions[0].choices
+    commands = cli.parser()._subparsers._group_actions[0].choices
     text = readme.read_text(encoding="utf-8")
     assert [c for c in commands if f"pipeline.py {c}" not in text] == []
 
@@ -289,20 +289,20 @@ def test_every_command_is_in_the_readme():
 @pytest.mark.parametrize("sink", ["duckdb", "parquet"])
 def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_stages, monkeypatch,
                                                                sink, capsys):
-    def build(document, *, report_id, source_file, source_path, rules=None):
+    def build(document, *, report_id, source_file, source_path):
         records = seed_records(report_id, source_path)
         if source_file.startswith("huge"):  # 18 digits: more than decimal128(20,4) holds
             records = dataclasses.replace(records, report=dataclasses.replace(
                 records.report, budget_yuan=1.2e17))
         return records
 
-    monkeypatch.setattr(batch, "build_records", build)
+    monkeypatch.setattr(process, "build_records", build)
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report", "huge.pdf": "report 2"})
     out = tmp_path / ("out" if sink == "parquet" else "r.duckdb")
     option = ["--out-parquet", str(out)] if sink == "parquet" else ["--db", str(out)]
-    assert pipeline.main(["ingest", str(inputs), *option, "--workers", "1"]) == 0
+    assert cli.main(["ingest", str(inputs), *option, "--workers", "1"]) == 0
     if sink == "parquet":
-        from load import parquet
+        from perfreports.load import parquet
         problems = [(p["source_file"], p["code"], p["stage"])
                     for p in parquet.read(out, "problems").to_pylist() if p["severity"] == "error"]
         files = sorted((f["source_file"], f["status"]) for f in parquet.read(out, "files").to_pylist())
@@ -320,7 +320,7 @@ def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_st
 def test_no_input_files_is_exit_2_and_creates_no_database(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     db = tmp_path / "r.duckdb"
-    assert pipeline.main(["ingest", str(tmp_path / "in"), "--db", str(db)]) == 2
+    assert cli.main(["ingest", str(tmp_path / "in"), "--db", str(db)]) == 2
     assert "no .pdf, .docx, .doc or .wps files found" in capsys.readouterr().err
     assert not db.exists()
 
@@ -329,13 +329,13 @@ def test_options_that_do_nothing_are_warned_about(tmp_path, fake_stages, monkeyp
     monkeypatch.setattr(batch, "ingest", lambda options, stream=None: batch.Tally(total=len(options.paths)))
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
     argv = ["ingest", str(inputs), "--workers", "1"]
-    assert pipeline.main(argv + ["--out-parquet", str(tmp_path / "out")]) == 0
+    assert cli.main(argv + ["--out-parquet", str(tmp_path / "out")]) == 0
     assert "warning" not in capsys.readouterr().err  # the defaults are no choice of the user's
-    assert pipeline.main(argv + ["--db", str(tmp_path / "r.duckdb"),
+    assert cli.main(argv + ["--db", str(tmp_path / "r.duckdb"),
                                  "--out-parquet", str(tmp_path / "out")]) == 0
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("warning: --db is ignored with --out-parquet")
-    assert pipeline.main(argv + ["--executor", "dask", "--timeout", "60"]) == 0
+    assert cli.main(argv + ["--executor", "dask", "--timeout", "60"]) == 0
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("warning: --timeout is not enforced with --executor dask")
 
@@ -422,16 +422,16 @@ def test_a_bad_rules_file_is_exit_2_before_any_file_is_read(tmp_path, how):
 def test_rules_file_reaches_the_checks(tmp_path, fake_stages, monkeypatch):
     seen = []
 
-    def build(document, *, report_id, source_file, source_path, rules=None):
+    def checks(records, rules):
         seen.append(rules)
-        return seed_records(report_id, source_path)
+        return records
 
-    monkeypatch.setattr(batch, "build_records", build)
+    monkeypatch.setattr(process, "checked", checks)
     rules = tmp_path / "rules.json"
     rules.write_text('{"behind_schedule": [{"by_month": 3, "min_rate_pct": 10, "source": "X"}]}',
                      encoding="utf-8")
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
-    assert pipeline.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1",
+    assert cli.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1",
                           "--timeout", "0", "--rules", str(rules)]) == 0  # read in this process
     [used] = seen
     assert [(r.by_month, r.source) for r in used] == [(3, "X")]
@@ -439,16 +439,16 @@ def test_rules_file_reaches_the_checks(tmp_path, fake_stages, monkeypatch):
 
 def test_the_progress_line_of_a_failed_file_gives_the_message(tmp_path, fake_stages, capsys):
     inputs = make_inputs(tmp_path / "in", **{"bad.pdf": "extract-error"})
-    pipeline.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1"])
+    cli.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1"])
     assert "failed (not_a_report: 这不是绩效报告)" in capsys.readouterr().err
 
 
 def test_counts_in_messages_are_singular_or_plural(tmp_path, fake_stages, capsys):
     inputs = make_inputs(tmp_path / "in", **{"bad.pdf": "extract-error"})
     db = tmp_path / "r.duckdb"
-    pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
+    cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
     assert "1 file ingested" in capsys.readouterr().out
-    pipeline.main(["status", "--db", str(db)])
+    cli.main(["status", "--db", str(db)])
     out = capsys.readouterr().out
     assert "1 row in 1 file" in out and "reports     0 rows" in out and "1 files" not in out
 
@@ -457,23 +457,23 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_comes_with_debug(tmp_
                                                                            monkeypatch, capsys):
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
     db = tmp_path / "r.duckdb"
-    pipeline.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
+    cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"])
     capsys.readouterr()
 
     def broken(con):
         raise RuntimeError("something\nbroke")
 
     monkeypatch.setattr(store, "status", broken)
-    assert pipeline.main(["status", "--db", str(db)]) == 2
+    assert cli.main(["status", "--db", str(db)]) == 2
     assert capsys.readouterr().err == "error: RuntimeError: something broke\n"
     with pytest.raises(RuntimeError):
-        pipeline.main(["--debug", "status", "--db", str(db)])
+        cli.main(["--debug", "status", "--db", str(db)])
 
 
 def test_doctor_names_what_a_missing_part_disables_and_how_to_install_it(monkeypatch, capsys):
-    import doctor
+    from perfreports import doctor
     monkeypatch.setattr(doctor.shutil, "which", lambda name: None)  # no soffice, chromium, qpdf
-    assert pipeline.main(["doctor"]) == 0
+    assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "missing  LibreOffice" in out and "apt-get install libreoffice-writer-nogui" in out
     assert ".doc/.wps files get `unsupported_format`" in out

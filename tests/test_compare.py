@@ -15,10 +15,9 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-import checks
-import load.charts as charts
-import load.compare as compare
-from facts.records import IndicatorRow
+from perfreports import checks
+from perfreports.load import charts, compare
+from perfreports.facts.records import IndicatorRow
 from parts import EMPTY_FONTCONFIG, missing, needs_chromium, needs_cjk_font
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +59,7 @@ def con(out):
 def test_report_summary_view(con):
     row = con.execute("""
         SELECT budget_yuan, spent_yuan, execution_rate_pct, time_progress_pct, schedule_gap_pct,
-               indicators_met, indicators_missed, indicators_unjudged, warnings, warning_codes
+               indicators_met, indicators_missed, indicators_not_judged, warnings, warning_codes
         FROM report_summary WHERE source_file = ?""", [SEED.name]).fetchone()
     assert [float(v) for v in row[:5]] == [4900000, 1345368, 27.45, 83.33, -55.88]
     assert row[5:9] == (19, 2, 2, 6)
@@ -78,7 +77,7 @@ def test_indicator_achievement_judges_like_the_checks(con):
     judged = 0
     for values in con.execute("SELECT * FROM indicators WHERE actual_raw IS NOT NULL").fetchall():
         row = IndicatorRow(**dict(zip(names, values)))
-        assert view[row.report_id, row.table_no, row.row_no] == checks.outcome(row, types[row.report_id]), row
+        assert view[row.report_id, row.table_no, row.row_no] == checks.judge(row, types[row.report_id]).outcome, row
         judged += 1
     assert judged > 40
     keys = {k for (k,) in con.execute("SELECT DISTINCT indicator_key FROM indicator_achievement").fetchall()}

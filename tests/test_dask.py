@@ -19,10 +19,9 @@ import pytest
 pytest.importorskip("distributed")
 from distributed import Client, LocalCluster  # noqa: E402
 
-import batch  # noqa: E402
-import pipeline  # noqa: E402
-from executors import dask_cluster  # noqa: E402
-from load import parquet, store  # noqa: E402
+from perfreports import batch, cli  # noqa: E402
+from perfreports.executors import dask_cluster  # noqa: E402
+from perfreports.load import parquet, store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(str(p) for p in (ROOT / "samples").iterdir()
@@ -104,7 +103,7 @@ def test_unreadable_and_unchanged_files_on_dask(client, tmp_path, monkeypatch):
         again = ingest_with(client, [SAMPLES[0]], db, unchanged=unchanged, ship_bytes=ship_bytes)
         assert again.skipped == 1
     # a changed file is read on a worker, never on the client
-    monkeypatch.setattr(dask_cluster.batch, "process_file", None)
+    monkeypatch.setattr(dask_cluster, "process_file", None)
     changed = ingest_with(client, [SAMPLES[0]], db, unchanged={SAMPLES[0]: "0" * 64}, ship_bytes=True)
     assert (changed.loaded, changed.skipped) == (1, 0)
 
@@ -212,17 +211,17 @@ def test_command_line_on_a_running_scheduler(client, tmp_path, capsys):
     db = tmp_path / "db.duckdb"
     address = client.scheduler.address
     argv = ["ingest", *SAMPLES[:2], "--db", str(db), "--executor", "dask", "--scheduler", address]
-    assert pipeline.main(argv) == 0
+    assert cli.main(argv) == 0
     assert "2 loaded, 0 failed" in capsys.readouterr().out
-    assert pipeline.main(argv + ["--ship-bytes"]) == 0  # unchanged: nothing sent
+    assert cli.main(argv + ["--ship-bytes"]) == 0  # unchanged: nothing sent
     assert "0 loaded, 0 failed, 2 skipped" in capsys.readouterr().out
     out = tmp_path / "dataset"
-    assert pipeline.main(["ingest", SAMPLES[0], "--out-parquet", str(out), "--workers", "1"]) == 0
+    assert cli.main(["ingest", SAMPLES[0], "--out-parquet", str(out), "--workers", "1"]) == 0
     assert f"ingested into {out}" in capsys.readouterr().out
     assert parquet.read(out, "reports").num_rows == 1
 
 
 def test_scheduler_and_ship_bytes_need_the_dask_executor(tmp_path, capsys):
     for option in (["--scheduler", "tcp://localhost:8786"], ["--ship-bytes"]):
-        assert pipeline.main(["ingest", SAMPLES[0], "--db", str(tmp_path / "db"), *option]) == 2
+        assert cli.main(["ingest", SAMPLES[0], "--db", str(tmp_path / "db"), *option]) == 2
         assert "need --executor dask" in capsys.readouterr().err

@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from facts.records import Problem, Records
-from load import store
-from load.export import export, format_decimal
+from perfreports.facts.records import Problem, Records
+from perfreports.load import store
+from perfreports.load.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import ExtractError, extract
-from extract.model import Heading, Paragraph, Table
+from perfreports.extract import ExtractError, extract
+from perfreports.extract.model import Heading, Paragraph, Table
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,14 +141,14 @@ def test_format_is_sniffed_not_taken_from_the_name(tmp_path):
     ("工会经费项目预算安排共计 490 万元", False),
 ])
 def test_contents_entries_are_numbered_headings_or_dot_leaders(line, contents):
-    from extract.text import is_contents_line
+    from perfreports.extract.text import is_contents_line
     assert is_contents_line(line) is contents
 
 
 # --- scans without the OCR engine: said, never a crash -----------------------------------------
 
 def test_a_scan_without_the_ocr_engine_is_no_text_layer_saying_why(monkeypatch):
-    from extract import ocr
+    from perfreports.extract import ocr
     monkeypatch.setattr(ocr, "missing", lambda: "the OCR engine cannot be loaded (No module named 'cv2'); "
                                                 f"{ocr.INSTALL_HINT}")
     with pytest.raises(ExtractError) as error:
@@ -161,7 +161,7 @@ def test_a_scanned_page_among_text_pages_without_the_ocr_engine_is_left_out_with
         monkeypatch, tmp_path):
     import pypdfium2 as pdfium
 
-    from extract import ocr
+    from perfreports.extract import ocr
     monkeypatch.setattr(ocr, "missing", lambda: "no OCR here")
     mixed = pdfium.PdfDocument.new()
     with pdfium.PdfDocument(SAMPLES / "xindu-2024-monitoring.pdf") as text, \

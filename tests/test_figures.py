@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import normalize
-from extract.model import Cell, Document, Heading, Paragraph, Table
-from facts.figures import figure_rows, item_name, passages, subject_of_title
-from facts.nlp import DATES, QUANTITIES, YEAR, make_nlp, metric_before, sentence_starts
+from perfreports import normalize
+from perfreports.extract.model import Cell, Document, Heading, Paragraph, Table
+from perfreports.facts.figures import figure_rows, item_name, passages, subject_of_title
+from perfreports.facts.nlp import DATES, QUANTITIES, YEAR, make_nlp, metric_before, sentence_starts
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -223,7 +223,7 @@ def test_heading_path_and_subject():
 
 
 def test_contents_lines_never_reach_a_document():
-    from extract.text import is_contents_line
+    from perfreports.extract.text import is_contents_line
 
     assert all(is_contents_line(line) for line in ("目录", "一、项目基本情况\t1", "（一）项目名称 ........ 1"))
 
@@ -399,7 +399,7 @@ def _squeeze(text: str) -> str:
 @needs_normalize
 @pytest.mark.parametrize("path", _sample_files(), ids=lambda p: p.name)
 def test_sample_persons_recall(path):
-    from extract import extract
+    from perfreports.extract import extract
 
     try:
         rows = figure_rows(extract(path), "sample")
@@ -424,9 +424,9 @@ _REPORT_FIELDS = {"预算": "budget_yuan", "到位资金": "received_yuan", "实
 @pytest.mark.parametrize("path", _sample_files(), ids=lambda p: p.name)
 def test_sample_funding_figures_agree_with_the_reports_row(path):
     """The reports row's funding values are stated as figures with the matching label."""
-    from extract import extract
-    from facts.indicators import indicator_rows
-    from facts.report import read_report
+    from perfreports.extract import extract
+    from perfreports.facts.indicators import indicator_rows
+    from perfreports.facts.report import read_report
 
     document = extract(path)
     rows = figure_rows(document, "sample")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import batch
+from perfreports import process
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEED = SAMPLES / "xindu-2024-monitoring"
@@ -81,7 +81,7 @@ def check_mutant(tmp_path: Path, kind: str, mutations) -> None:
     suffix, data = seed_and_mutate(kind, mutations)
     path = tmp_path / f"mutant{suffix}"
     path.write_bytes(data)
-    processed = batch.process_file(str(path))
+    processed = process.process_file(str(path))
     errors = [p for p in processed.records.problems if p.severity == "error"]
     if processed.records.report is None:
         assert errors, "a file that was not loaded must say why"

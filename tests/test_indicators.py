@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from extract.model import Cell, Document, Paragraph, Table
-from facts.indicators import (
+from perfreports.extract.model import Cell, Document, Paragraph, Table
+from perfreports.facts.indicators import (
     canonical_level1,
     canonical_level2,
     indicator_rows,
     read_header,
 )
-from facts.indicators.header import column_paths, resolve_columns
+from perfreports.facts.indicators.header import column_paths, resolve_columns
 
 
 def column_roles(block: list[list[str]]) -> tuple[str | None, ...]:
@@ -532,7 +532,7 @@ def same(column: str, expected: str, got) -> bool:
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 @pytest.mark.parametrize("csv_path", EXPECTED, ids=lambda p: p.name.split(".")[0])
 def test_samples_match_expected_rows(csv_path, fmt):
-    from extract import extract
+    from perfreports.extract import extract
 
     source = SAMPLES / f"{csv_path.name.split('.')[0]}.{fmt}"
     if not source.exists():

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from normalize import ParsedDate, find_dates, parse_date
+from perfreports.normalize import ParsedDate, find_dates, parse_date
 
 d = date
 

@@ -6,7 +6,7 @@ import cn2an
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize import find_dates, find_quantities, parse_date, parse_value
+from perfreports.normalize import find_dates, find_quantities, parse_date, parse_value
 
 FULL_WIDTH = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
 SIGNS = {"": "=", "≥": ">=", "≧": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "≤": "<=",

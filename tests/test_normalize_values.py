@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalize import Value, find_quantities, is_blank_value, parse_value
+from perfreports.normalize import Value, find_quantities, is_blank_value, parse_value
 
 D = Decimal
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.model import Cell, Document, Paragraph, Table
-from extract.pdf_objects import PageObjects
-from extract.scan import needs_ocr, page_ranges, repair_text
+from perfreports.extract.model import Cell, Document, Paragraph, Table
+from perfreports.extract.pdf_objects import PageObjects
+from perfreports.extract.scan import needs_ocr, page_ranges, repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -83,7 +83,7 @@ def turned(image: np.ndarray, degrees: float) -> np.ndarray:
 
 @pytest.mark.parametrize("degrees", [-1.7, -0.4, 0.0, 0.9, 2.0])
 def test_skew_is_measured_and_undone(degrees):
-    from extract.scan import deskew, estimate_skew
+    from perfreports.extract.scan import deskew, estimate_skew
 
     image = turned(page_of_text_lines(), degrees)
     angle = estimate_skew(image)
@@ -106,7 +106,7 @@ def ruled_table(scale: float) -> np.ndarray:
 
 
 def test_ruling_lines_give_the_cell_grid_with_spans():
-    from extract.scan import SCALE, deskew, estimate_skew, table_grids
+    from perfreports.extract.scan import SCALE, deskew, estimate_skew, table_grids
 
     image = turned(ruled_table(SCALE), 0.8)
     (grid,) = table_grids(deskew(image, estimate_skew(image)))
@@ -130,7 +130,7 @@ def render_text(text: str, height_px: int = 30) -> np.ndarray:
 @pytest.mark.parametrize("text, sign", [("≥500人", "≥"), ("≤125万", "≤"), ("2500人", None),
                                         ("1,200人", None), ("100%", None), ("386,420.50元", None)])
 def test_the_first_glyph_of_a_value_is_told_sign_or_digit(text, sign):
-    from extract.ocr import leading_sign
+    from perfreports.extract.ocr import leading_sign
 
     found = leading_sign(render_text(text))
     assert (found[0] if found else None) == sign
@@ -139,7 +139,7 @@ def test_the_first_glyph_of_a_value_is_told_sign_or_digit(text, sign):
 # --- OCR confidence reaches the indicator rows -----------------------------------------------
 
 def test_a_value_read_with_low_confidence_is_a_warning_naming_page_and_text():
-    from facts.indicators import indicator_rows
+    from perfreports.facts.indicators import indicator_rows
 
     header = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"]
     cells = [Cell(0, c, t, confidence=0.99) for c, t in enumerate(header)]
@@ -157,7 +157,7 @@ def test_a_value_read_with_low_confidence_is_a_warning_naming_page_and_text():
 @functools.cache
 def scanned(name: str, pages: tuple[int, ...] | None = None) -> Document:
     """The scanned sample extracted, or only some of its pages (copied into a temporary PDF)."""
-    from extract import extract
+    from perfreports.extract import extract
 
     source = SCANS / f"{name}.scan.pdf"
     if pages is None:
@@ -177,8 +177,8 @@ def scanned(name: str, pages: tuple[int, ...] | None = None) -> Document:
 
 
 def report_misses(name: str, document: Document) -> tuple[list[tuple], int]:
-    from facts.indicators import indicator_rows
-    from facts.report import read_report
+    from perfreports.facts.indicators import indicator_rows
+    from perfreports.facts.report import read_report
     from test_reports import COLUMNS, as_text
 
     expected = json.loads((EXPECTED / f"{name}.report.json").read_text(encoding="utf-8"))
@@ -190,7 +190,7 @@ def report_misses(name: str, document: Document) -> tuple[list[tuple], int]:
 
 
 def indicator_misses(name: str, document: Document, tables: set[str] | None = None) -> tuple[list[tuple], int, list]:
-    from facts.indicators import indicator_rows
+    from perfreports.facts.indicators import indicator_rows
     from test_indicators import expected_rows, same
 
     rows, problems = indicator_rows(document, "x")
@@ -210,7 +210,7 @@ def indicator_misses(name: str, document: Document, tables: set[str] | None = No
 
 
 def signs_wrong(name: str, document: Document, tables: set[str] | None = None) -> list[tuple]:
-    from facts.indicators import indicator_rows
+    from perfreports.facts.indicators import indicator_rows
     from test_indicators import expected_rows
 
     rows = {(str(r.table_no), str(r.row_no)): r for r in indicator_rows(document, "x")[0]}
@@ -258,7 +258,7 @@ print(json.dumps(row_tuples(scanned(sys.argv[2], (4, 5)))))
 
 
 def row_tuples(document: Document) -> list[list]:
-    from facts.indicators import indicator_rows
+    from perfreports.facts.indicators import indicator_rows
     return [[r.table_no, r.row_no, r.indicator, r.target_raw, r.stage_target_raw, r.actual_raw]
             for r in indicator_rows(document, "x")[0]]
 

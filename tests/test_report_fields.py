@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from docx import Document as DocxDocument
 
-from batch import process_file
-from extract.model import Cell, Document, Heading, Paragraph, Table
-from facts.report import read_report
+from perfreports.process import process_file
+from perfreports.extract.model import Cell, Document, Heading, Paragraph, Table
+from perfreports.facts.report import read_report
 
 
 def P(text: str) -> Paragraph:

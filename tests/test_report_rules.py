@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import regex
 
-from extract.model import Document, Heading, Paragraph
-from facts.records import ReportRow
-from facts.report import prose, read_report
+from perfreports.extract.model import Document, Heading, Paragraph
+from perfreports.facts.records import ReportRow
+from perfreports.facts.report import prose, read_report
 
 
 def H(text: str, level: int = 2) -> Heading:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import extract
-from facts.records import ReportRow
-from facts.report import read_report
+from perfreports.extract import extract
+from perfreports.facts.records import ReportRow
+from perfreports.facts.report import read_report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EXPECTED = SAMPLES / "expected"
@@ -29,7 +29,7 @@ def as_text(value) -> str | int | None:
 
 
 def row_for(path: Path) -> ReportRow:
-    from facts.indicators import indicator_rows
+    from perfreports.facts.indicators import indicator_rows
     document = extract(path)
     return read_report(document, indicator_rows(document, "x")[0], report_id="x", source_file=path.name,
                        source_path=str(path)).row

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
-from load import store
+from perfreports import checks
+from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
+from perfreports.load import store
 
 SEED_ID = "0123456789abcdef"
 
@@ -245,16 +246,37 @@ def test_columns_are_derived_once_per_table():
 
 
 def test_a_store_of_schema_version_1_gets_the_new_columns_and_keeps_its_rows(tmp_path):
-    """Version 1 had no indicators.level1_weight / other_columns: opening adds them."""
+    """Version 1 had no indicators.level1_weight / other_columns / judgement: opening adds them."""
     db = tmp_path / "v1.duckdb"
     with store.open_store(db) as con:
         store.write(con, seed_records())
-        con.execute("ALTER TABLE indicators DROP COLUMN other_columns")
-        con.execute("ALTER TABLE indicators DROP COLUMN level1_weight")
+        for column in ("achievement_pct", "judged_against", "outcome", "other_columns", "level1_weight"):
+            con.execute(f"ALTER TABLE indicators DROP COLUMN {column}")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with store.open_store(db, read_only=True) as con:  # status and export open it read-only
-        assert [r[0] for r in con.execute("DESCRIBE indicators").fetchall()][-2:] == [
-            "level1_weight", "other_columns"]
+        assert [r[0] for r in con.execute("DESCRIBE indicators").fetchall()][-5:] == [
+            "level1_weight", "other_columns", "outcome", "judged_against", "achievement_pct"]
         assert count(con, "indicators") == 2
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             str(store.SCHEMA_VERSION),)
+
+
+def test_rows_of_a_version_2_store_are_judged_on_open(tmp_path):
+    """Version 2 stored no judgement: opening judges the stored rows as an ingest would."""
+    db = tmp_path / "v2.duckdb"
+    seed = seed_records()
+    first = dataclasses.replace(seed.indicators[0], actual_raw="150人", actual_value=Decimal(150), actual_unit="人")
+    records = checks.checked(dataclasses.replace(
+        seed, report=dataclasses.replace(seed.report, report_type="self_evaluation"),
+        indicators=(first, *seed.indicators[1:])))
+    assert records.indicators[0].outcome == "missed"
+    with store.open_store(db) as con:
+        store.write(con, records)
+        for column in ("achievement_pct", "judged_against", "outcome"):
+            con.execute(f"ALTER TABLE indicators DROP COLUMN {column}")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with store.open_store(db, read_only=True) as con:
+        stored = con.execute("SELECT outcome, judged_against, achievement_pct FROM indicators "
+                             "ORDER BY table_no, row_no").fetchall()
+    expected = [(r.outcome, r.judged_against, r.achievement_pct) for r in records.indicators]
+    assert stored == expected and {o for o, _, _ in stored} <= {"met", "missed", "not_judged"}

@@ -7,15 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from extract.borderless import borderless_tables, gutters, row_groups
-from extract.lines import TextLine
-from extract.model import Cell, Document, Paragraph, Table
-from extract.page import closing_edges, keep_overflow_whole
-from facts.indicators import indicator_rows
-from facts.indicators.captions import parse_caption
-from facts.indicators.header import column_paths, resolve_columns
-from facts.indicators.values import joined, level_name
-from normalize import parse_value
+from perfreports.extract.borderless import borderless_tables, gutters, row_groups
+from perfreports.extract.lines import TextLine
+from perfreports.extract.model import Cell, Document, Paragraph, Table
+from perfreports.extract.page import closing_edges, keep_overflow_whole
+from perfreports.facts.indicators import indicator_rows
+from perfreports.facts.indicators.captions import parse_caption
+from perfreports.facts.indicators.header import column_paths, resolve_columns
+from perfreports.facts.indicators.values import joined, level_name
+from perfreports.normalize import parse_value
 
 
 def roles(*header_rows: list[str]) -> list[str | None]:

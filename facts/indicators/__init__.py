@@ -17,17 +17,18 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
-from extract.model import Document, Paragraph, Table
-from facts.indicators.captions import Caption, table_caption, table_unit
-from facts.indicators.header import VALUE_ROLES, Header, find_header, squash
-from facts.indicators.rows import RawRow, body_rows, fill_down_levels, is_indicator, join_cut_level_names, \
+from perfreports.extract.model import Document, Paragraph, Table
+from perfreports.facts.indicators.captions import Caption, table_caption, table_unit
+from perfreports.facts.indicators.header import VALUE_ROLES, Header, find_header, squash
+from perfreports.facts.indicators.rows import RawRow, body_rows, fill_down_levels, is_indicator, join_cut_level_names, \
     merge_seam_fragments, row_defects
-from facts.indicators.values import canonical_level1, canonical_level2, cell_text, is_level_name, joined, \
+from perfreports.facts.indicators.values import canonical_level1, canonical_level2, cell_text, is_level_name, joined, \
     level_name, number, parse, reads_like_level, value_hint, with_unit_of
-from facts.indicators.vocabulary import ADJUSTMENTS, TRACKED
-from facts.records import IndicatorRow, Problem
+from perfreports.facts.indicators.vocabulary import ADJUSTMENTS, TRACKED
+from perfreports.facts.records import IndicatorRow, Problem
 
-__all__ = ["indicator_rows", "canonical_level1", "canonical_level2", "read_header"]
+__all__ = ["indicator_rows", "canonical_level1", "canonical_level2", "read_header", "table_parts",
+           "group_tables", "read_part", "TablePart", "IndicatorTable"]
 
 # An indicator table's header line that reached the document as prose: the table was not found.
 HEADER_AS_PROSE = re.compile(r"一级(指标|目标)\s*二级(指标|目标)\s*三级(指标|目标)")
@@ -138,6 +139,7 @@ class ReadPart:
     rows: list[RawRow]
     problem: str | None = None
     bad_rows: tuple[str, ...] = ()
+    body_count: int = 0  # rows under the header, before subtotals, notes and blank rows are left out
 
 
 def read_part(table: Table, grid: list[list[str]], header: Header, carry: tuple[str, str]) -> ReadPart:
@@ -149,11 +151,11 @@ def read_part(table: Table, grid: list[list[str]], header: Header, carry: tuple[
     defects = {row.row: f"第{row.row + 1}行{defect}{page_note(table.row_page(row.row))}"
                for row in rows if (defect := row_defects(row))}
     if defects and 2 * len(defects) >= len(rows):  # most rows misread: the table was
-        return ReadPart([], next(iter(defects.values())))
+        return ReadPart([], next(iter(defects.values())), body_count=len(rows))
     indicators = [row for row in rows if is_indicator(row) and row.row not in defects]
     if rows and not indicators:
-        return ReadPart([], "表中没有可读的指标行")
-    return ReadPart(indicators, bad_rows=tuple(defects.values()))
+        return ReadPart([], "表中没有可读的指标行", body_count=len(rows))
+    return ReadPart(indicators, bad_rows=tuple(defects.values()), body_count=len(rows))
 
 
 def read_group(group: IndicatorTable, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:

@@ -9,9 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extract.model import Block, Heading, Paragraph, Table
-from facts.indicators.header import squash
-from normalize import parse_value
+from perfreports.extract.model import Block, Heading, Paragraph, Table
+from perfreports.facts.indicators.header import squash
+from perfreports.normalize import parse_value
 
 # Matched on NFKC text: `表 4 …`, `附表1：…`, `表二 …`, `表2-1 …`, `表1（续）`, `续表1`, `续表`. A bare 续
 # must stand alone: `表1续建项目…` is titled 续建项目. A number running into a year (`表22023年度`)

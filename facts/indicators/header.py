@@ -22,8 +22,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from facts.indicators import vocabulary as v
+from perfreports.facts.indicators import vocabulary as v
+from perfreports.normalize import hint_unit
 
+_BRACKET_UNIT = re.compile(r"\((?:单位:)?([^()]{1,4})\)$")  # 指标值（万元）, 人数(单位:人)
 _LEVELS = {role: re.compile(pattern) for role, pattern in v.LEVEL_HEADERS.items()}
 _LEVEL3_ALIAS = re.compile(v.LEVEL3_ALIASES)
 _LABEL = re.compile(v.LABEL_HEADERS)
@@ -50,6 +52,12 @@ OTHER_ROLES = ("forecast", "seq", "note", "progress", "tick", None)
 def squash(text: str | None) -> str:
     """Text with every kind of whitespace removed (headers print with stray spaces and breaks)."""
     return re.sub(r"\s+", "", text or "")
+
+
+def bracket_unit(text: str) -> str | None:
+    """The unit a name or header states in brackets at its end (`指标值（万元）` → `万元`)."""
+    match = _BRACKET_UNIT.search(unicodedata.normalize("NFKC", squash(text)))
+    return match.group(1) if match and hint_unit(f"({match.group(1)})")[0] else None
 
 
 def norm(text: str | None) -> str:
@@ -90,7 +98,6 @@ class Header:
 
     def unit(self, role: str) -> str | None:
         """The unit a `role` column's header states in brackets (`指标值（万元）`)."""
-        from facts.indicators.values import bracket_unit
         for column in self.columns:
             if column.key == role:
                 for text in reversed(column.path):

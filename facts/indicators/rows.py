@@ -13,15 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from extract.model import Cell, Table
-from facts.indicators import vocabulary as v
-from facts.indicators.header import LEVEL_ROLES, OTHER_ROLES, VALUE_ROLES, Header, is_label, names_levels, norm, \
+from perfreports.extract.model import Cell, Table
+from perfreports.facts.indicators import vocabulary as v
+from perfreports.facts.indicators.header import LEVEL_ROLES, OTHER_ROLES, VALUE_ROLES, Header, is_label, names_levels, norm, \
     squash
-from facts.indicators.values import canonical_level1, is_level1_name, is_level2_name, is_level_name, level2_parent
+from perfreports.facts.indicators.values import canonical_level1, is_level1_name, is_level2_name, is_level_name, level2_parent
+from perfreports.normalize import is_blank_value
 
 _CLOSING = re.compile(v.CLOSING_ROWS)
 _SKIPPED = re.compile(v.SKIPPED_ROWS)
-_BLANK = re.compile(r"^[-—－–_/／\\\s]*$|^(无|空)$")
 FRAGMENT_TEXT_ROLES = ("level1", "level2", "level3", "explanation", "deviation_reason")
 
 
@@ -141,9 +141,6 @@ def body_rows(table: Table, grid: list[list[str]], header: Header) -> list[RawRo
 
 # --- rows cut by a page break --------------------------------------------------------------------
 
-def is_blank(text: str) -> bool:
-    return bool(_BLANK.match(text))
-
 
 def is_fragment(row: RawRow, above: RawRow) -> bool:
     """The lower half of `above`, cut off by a page break: no value of its own where `above`
@@ -254,7 +251,7 @@ def _next_below(rows: list[RawRow], i: int, role: str, fits: Callable[[str], boo
 def row_defects(row: RawRow) -> str | None:
     """Why a row shows its table was misread, or None."""
     if not squash(row.get("level3")):
-        if any(not is_blank(row.get(role)) for role in VALUE_ROLES if row.get(role)):
+        if any(not is_blank_value(row.get(role)) for role in VALUE_ROLES if row.get(role)):
             return "有数值但没有三级指标名称"
         if row.get("explanation") or row.get("deviation_reason"):
             return "有说明文字但没有三级指标名称（跨页断行未接上？）"

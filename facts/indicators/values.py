@@ -7,9 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from facts.indicators import vocabulary as v
-from facts.indicators.header import squash
-from normalize import Value, hint_unit, is_blank_value, parse_value
+from perfreports.facts.indicators import vocabulary as v
+from perfreports.facts.indicators.header import bracket_unit, squash
+from perfreports.normalize import Value, hint_unit, is_blank_value, parse_value
 
 _LEVEL1_LOOKUP = {raw: canon for canon, raws in v.LEVEL1_NAMES.items() for raw in raws}
 _LEVEL2_LOOKUP = {raw: canon for canon, raws in v.LEVEL2_NAMES.items() for raw in raws}
@@ -17,7 +17,6 @@ _WEIGHT = re.compile(v.LEVEL_WEIGHT)
 _NUMBERING = re.compile(v.LEVEL_NUMBERING)
 _LEVEL_LIKE = re.compile(v.LEVEL_LIKE)
 # A unit in brackets ending a name or header (NFKC-normalized): `指标值(万元)`, `目标值(单位:人)`.
-_BRACKET_UNIT = re.compile(r"\((?:单位:)?([^()]{1,4})\)$")
 # A sign column that says the target is a description, not a number.
 _QUALITATIVE_SIGNS = ("定性",)
 
@@ -102,12 +101,6 @@ def parse(text: str | None, hint: str | None = None) -> Value | None:
 def number(text: str | None) -> Decimal | None:
     value = parse(cell_text(text))
     return value.value if value else None
-
-
-def bracket_unit(text: str) -> str | None:
-    """The unit a name or header states in brackets at its end (`指标值（万元）` → `万元`)."""
-    match = _BRACKET_UNIT.search(unicodedata.normalize("NFKC", squash(text)))
-    return match.group(1) if match and hint_unit(f"({match.group(1)})")[0] else None
 
 
 def value_hint(indicator: str, column_unit: str | None, table_unit: str | None) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extract.model import Document
-from facts.records import FieldRow, IndicatorRow, Problem, ReportRow
-from facts.report import forms, prose
-from facts.report.candidates import EXPLICIT, Candidate, as_text
-from facts.report.kind import Kind, document_kind
+from perfreports.extract.model import Document
+from perfreports.facts.records import FieldRow, IndicatorRow, Problem, ReportRow
+from perfreports.facts.report import forms, prose
+from perfreports.facts.report.candidates import EXPLICIT, Candidate, as_text
+from perfreports.facts.report.kind import Kind, document_kind
 
 FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct")
 # Trust order of the places, per field: the first source that states a field wins.

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from extract.model import Document, Paragraph, Table
-from facts.report import vocabulary as v
-from facts.report.candidates import Candidate
-from normalize import find_dates, parse_date, parse_value
+from perfreports.extract.model import Document, Paragraph, Table
+from perfreports.facts.report import vocabulary as v
+from perfreports.facts.report.candidates import Candidate
+from perfreports.normalize import find_dates, parse_date, parse_value
 
 _SPACE = re.compile(r"\s+")
 _FIELD_LABELS = tuple((field, re.compile(pattern)) for field, pattern in v.FIELD_LABELS)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.model import Document, Heading, Paragraph, Table
-from facts.records import IndicatorRow
-from facts.report import vocabulary as v
+from perfreports.extract.model import Document, Heading, Paragraph, Table
+from perfreports.facts.records import IndicatorRow
+from perfreports.facts.report import vocabulary as v
 
-_TYPES = tuple((name, re.compile(pattern)) for name, pattern in v.REPORT_TYPES)
+_TYPES = tuple((kind.code, re.compile(kind.title)) for kind in v.REPORT_TYPES)
 _GENRE_TITLE = re.compile(v.REPORT_TITLE)
 _HEADINGS = re.compile(v.REPORT_HEADINGS)
 _NOT_REPORT = tuple((what, re.compile(pattern)) for what, pattern in v.NOT_REPORT_SIGNS)
@@ -58,7 +58,7 @@ def document_kind(document: Document, title: str | None, indicators: list[Indica
 
 
 def _has_indicator_header(document: Document) -> bool:
-    from facts.indicators import read_header
+    from perfreports.facts.indicators import read_header
     return any(read_header(b.grid()) is not None for b in document.blocks if isinstance(b, Table))
 
 

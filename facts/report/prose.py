@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import regex
 
-from extract.model import Document, Heading, Paragraph, Table
-from facts.nlp import kind_of_unit, metric_before
-from facts.report import vocabulary as v
-from facts.report.candidates import Candidate
-from facts.report.forms import field_value, period_of
-from normalize import find_dates, find_quantities, parse_date
+from perfreports.extract.model import Document, Heading, Paragraph, Table
+from perfreports.facts.nlp import metric_before
+from perfreports.facts.report import vocabulary as v
+from perfreports.facts.report.candidates import Candidate
+from perfreports.facts.report.forms import period_of
+from perfreports.normalize import find_dates, find_quantities, parse_date
+from perfreports.normalize.values import kind_of_unit
 
 # An agency: one or more place names (省/市/区/县…), then a name ending in an organisation word —
 # longest words first, so 总工会 wins over 工会 and 委员会 over 委. 年 never belongs to a name

@@ -3,14 +3,34 @@ kinds. Patterns are matched on text with whitespace removed and NFKC-normalised.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # --- document kinds (`reports.report_type`) -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportType:
+    code: str  # the value of reports.report_type
+    label: str  # its name in compare's tables and charts
+    title: str  # a pattern of the title (or the first lines) that names this kind
+    mid_year: bool = False  # actuals up to a cutoff date: judged against stage targets only, a cutoff expected
+
+
 # First match wins: 自评 before 评价 (绩效自评 reports say 评价 too), 申报/目标表 before the rest.
+# Adding a kind of report is one line here; every stage reads its kinds from this table.
 REPORT_TYPES = (
-    ("self_evaluation", r"自评"),
-    ("monitoring", r"运行监控|绩效监控|监控报告|监控表|执行监控|跟踪|监控"),
-    ("evaluation", r"评价"),
-    ("other", r"申报表|目标表|绩效目标申报|目标申报|绩效目标表|调整表"),
+    ReportType("self_evaluation", "自评", r"自评"),
+    ReportType("monitoring", "监控", r"运行监控|绩效监控|监控报告|监控表|执行监控|跟踪|监控", mid_year=True),
+    ReportType("evaluation", "评价", r"评价"),
+    ReportType("other", "其他", r"申报表|目标表|绩效目标申报|目标申报|绩效目标表|调整表"),
 )
+OTHER_TYPE = REPORT_TYPES[-1]  # a report whose title names none of the kinds
+
+
+def report_type(code: str | None) -> ReportType:
+    """The entry of `code`; `other` for None or a code this version does not know."""
+    return next((kind for kind in REPORT_TYPES if kind.code == code), OTHER_TYPE)
+
+
 # Words of the genre: a title with one of these names a performance report or form.
 REPORT_TITLE = r"绩效.*(报告|表)|(自评|监控|评价|跟踪)(报告|表)|绩效目标|项目支出绩效"
 # Section headings reports of the genre print.

@@ -28,7 +28,7 @@ def check_parts() -> list[Part]:
 
 
 def _ocr() -> Part:
-    from extract import ocr
+    from perfreports.extract import ocr
     why_not = ocr.missing()
     found = None
     if why_not is None:
@@ -47,7 +47,7 @@ def _libreoffice() -> Part:
 
 
 def _cjk_font() -> Part:
-    from load.charts import FONT_PACKAGE, FontMissing, cjk_font_path
+    from perfreports.load.charts import FONT_PACKAGE, FontMissing, cjk_font_path
     try:
         found = cjk_font_path()
     except FontMissing:

@@ -1,9 +1,9 @@
 """Run the per-document stages as Dask tasks on a Dask distributed cluster.
 
-`process_with_dask(paths, ...)` has the contract of `batch.process_all`: it yields one
+`process_with_dask(paths, ...)` has the contract of `executors.local.process_all`: it yields one
 `Processed` per input path, in completion order, and a document's failure never raises — it is a
 `problems` row. Each document is one task (`run_document`, or `run_bytes` with `ship_bytes`) that
-calls the same `batch.process_file` as a local run, so a cluster gives the same rows. Results
+calls the same `process_file` as a local run, so a cluster gives the same rows. Results
 come back to the client as plain frozen dataclasses; the caller writes them (one writer).
 
 What Dask retries: a task whose worker dies (killed, out of memory, machine lost) is rescheduled
@@ -28,9 +28,9 @@ from typing import Iterator
 
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 
-import batch
-from facts.records import Problem, Records
-from load.store import FileRow
+from perfreports.facts.records import Problem, Records
+from perfreports.load.store import FileRow
+from perfreports.process import Processed, ReadOptions, failed_file, file_row, one_line, process_file
 
 RETRIES = 2  # re-runs of a task that raised; worker deaths are counted by the scheduler
 MIN_IN_FLIGHT = 16  # tasks submitted ahead; at least twice the cluster's threads
@@ -45,20 +45,20 @@ _ONE_AT_A_TIME = threading.Lock()
 
 
 def run_document(given: str, opened: str, skip_sha256: str | None = None,
-                 read: batch.ReadOptions = batch.ReadOptions()) -> Processed:
+                 read: ReadOptions = ReadOptions()) -> Processed:
     """The task for a file on a filesystem the worker sees: `opened` is the absolute path."""
     with _ONE_AT_A_TIME:
-        return as_given(batch.process_file(opened, skip_sha256, read), opened, given)
+        return as_given(process_file(opened, skip_sha256, read), opened, given)
 
 
 def run_bytes(given: str, data: bytes, mtime: datetime | None,
-              read: batch.ReadOptions = batch.ReadOptions()) -> Processed:
+              read: ReadOptions = ReadOptions()) -> Processed:
     """The task for a file sent as bytes: written to a temporary folder under its own name."""
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="perfreports-") as folder:
         opened = os.path.join(folder, Path(given).name)
         with open(opened, "wb") as f:
             f.write(data)
-        return as_given(batch.process_file(opened, read=read), opened, given, mtime)
+        return as_given(process_file(opened, read=read), opened, given, mtime)
 
 
 def as_given(processed: Processed, opened: str, given: str, mtime: datetime | None = None) -> Processed:
@@ -77,14 +77,11 @@ def as_given(processed: Processed, opened: str, given: str, mtime: datetime | No
 
 # --- the client side ------------------------------------------------------------------------
 
-Processed = batch.Processed
-
-
 def process_with_dask(paths: list[str], scheduler: str | None = None, *, ship_bytes: bool = False,
                       unchanged: dict[str, str] | None = None, chunk: int | None = None,
                       workers: int | None = None, retries: int = RETRIES,
                       client: Client | None = None,
-                      read: batch.ReadOptions = batch.ReadOptions()) -> Iterator[Processed]:
+                      read: ReadOptions = ReadOptions()) -> Iterator[Processed]:
     """`process_file` over `paths` as Dask tasks, in completion order.
 
     On the cluster at `scheduler` (`tcp://host:8786`), on `client` when given, else on a local
@@ -171,7 +168,7 @@ class _Window:
 
 
 def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: bool, retries: int,
-            read: batch.ReadOptions):
+            read: ReadOptions):
     if not ship_bytes:
         return client.submit(run_document, given, os.path.abspath(given), skip_sha256, read,
                              retries=retries, pure=False)
@@ -179,9 +176,9 @@ def _submit(client: Client, given: str, skip_sha256: str | None, ship_bytes: boo
         data = Path(given).read_bytes()
         mtime = datetime.fromtimestamp(os.stat(given).st_mtime)
     except OSError:
-        return batch.process_file(given)  # the client's own problems row (file_not_found …)
+        return process_file(given)  # the client's own problems row (file_not_found …)
     if skip_sha256 is not None and hashlib.sha256(data).hexdigest() == skip_sha256:
-        file, _ = batch.file_row(given)  # the client has the bytes: no task for an unchanged file
+        file, _ = file_row(given)  # the client has the bytes: no task for an unchanged file
         return Processed(Records(file.source_file, given, file.report_id), file, skipped=True)
     # Bytes go inline with the task (not scattered): if the worker dies, the scheduler still
     # holds them and can run the task elsewhere.
@@ -194,21 +191,17 @@ def _outcome(future, given: str) -> Processed:
     except KilledWorker as err:
         return _lost(given, "worker_lost",
                      "The Dask workers running this file died every time it was tried "
-                     f"({batch.one_line(err)}); it may crash or exhaust the memory of a worker.")
+                     f"({one_line(err)}); it may crash or exhaust the memory of a worker.")
     except CancelledError as err:
-        raise ClusterLost(f"the Dask cluster cancelled the work ({batch.one_line(err)})") from err
+        raise ClusterLost(f"the Dask cluster cancelled the work ({one_line(err)})") from err
     except Exception as err:  # the task itself raised after its retries: not the document's rows
         return _lost(given, "stage_failed",
-                     f"extract failed on the Dask worker: {type(err).__name__}: {batch.one_line(err)}")
+                     f"extract failed on the Dask worker: {type(err).__name__}: {one_line(err)}")
 
 
 def _lost(given: str, code: str, message: str) -> Processed:
-    file, unreadable = batch.file_row(given)
+    file, unreadable = file_row(given)
     if unreadable is not None:  # the client may not see the file: keep the worker's story
         file = FileRow(given, Path(given).name, None, None)
-    problem = Problem(source_file=file.source_file, severity="error", code=code, message=message,
-                      stage="extract", report_id=file.report_id)
-    records = Records(file.source_file, given, file.report_id, problems=(problem,))
-    return Processed(records, replace(file, status="failed", ingested_at=datetime.now()))
-
-
+    return failed_file(file, Problem.error(code, message, stage="extract", source_file=file.source_file,
+                                           report_id=file.report_id))

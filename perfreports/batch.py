@@ -1,50 +1,36 @@
-"""Ingest a batch of report files: each file goes extract → facts, its rows go to a sink.
+"""Ingest a batch of report files: each file through the stages, its rows to a sink.
 
     ingest(IngestOptions(paths, db=..., workers=N, ...)) -> Tally
 
 The command line builds and checks the options once (`IngestOptions`, with the per-document
-`ReadOptions` every worker gets), before any file is read. One file:
-`process_file(path, read=ReadOptions()) -> Processed` never raises; whatever fails becomes a `problems`
-row. Many files: `process_all` runs it in this process or in local worker processes (each file
-stopped at a deadline), `executors.dask_cluster.process_with_dask` as Dask tasks. Where the rows
-go: `DuckDBSink` (the store, one transaction per file) or `load.parquet.ParquetSink`, each
-document through `write_one` (a document the sink refuses becomes a `load` problem). `ingest`
-combines an executor with a sink, skips files ingested before unless `force`, and keeps a
-`Tally` with `Progress` on stderr.
+`ReadOptions` every worker gets), before any file is read. One file: `process.process_file`
+(never raises). Many files: `executors.local.process_all` runs it in this process or in local
+worker processes (each file stopped at a deadline), `executors.dask_cluster.process_with_dask` as
+Dask tasks. Where the rows go: `DuckDBSink` (the store, one transaction per file) or
+`load.parquet.ParquetSink`, each document through `write_one` (a document the sink refuses
+becomes a `load` problem). `ingest` combines an executor with a sink, skips files ingested before
+unless `force`, and keeps a `Tally` with `Progress` on stderr.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
-import extract
-import load.export
-import load.store
-from checks.rules import DEFAULT_RULES, ThresholdRule
-from facts.build import build_records
-from facts.records import Problem, Records
-from load.store import FileRow
-from workers import Lost, run as run_in_workers
+from perfreports import load
+from perfreports.executors.local import process_all
+from perfreports.facts.records import Records
+from perfreports.load import export, store
+from perfreports.process import Processed, ReadOptions, one_line, stage_failed
 
 SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
 SUMMARY_ROWS = 30  # failed files and loaded reports kept for the summary
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """What reading one document needs besides its path; sent along with every task."""
-
-    rules: tuple[ThresholdRule, ...] = DEFAULT_RULES  # behind_schedule thresholds (checks.rules)
 
 
 @dataclass(frozen=True)
@@ -61,118 +47,6 @@ class IngestOptions:
     timeout: float | None = None  # seconds per document (local executor); None = no limit
     force: bool = False  # read files again even when unchanged since ingested
     read: ReadOptions = ReadOptions()
-
-
-@dataclass(frozen=True)
-class Processed:
-    """What one input file contributes: its rows and its bookkeeping row."""
-
-    records: Records
-    file: FileRow
-    skipped: bool = False  # path and bytes ingested before: nothing read, nothing to write
-    seconds: float = 0.0  # time spent reading the file and building its rows
-
-    @property
-    def failed(self) -> bool:
-        return not self.skipped and self.records.report is None
-
-    @property
-    def pages(self) -> int:
-        """Pages read (PDF); 0 for DOCX and for files that were not loaded."""
-        report = self.records.report
-        return (report.pages or 0) if report is not None else 0
-
-
-# --- one file --------------------------------------------------------------------------------
-
-def process_file(path: str, skip_sha256: str | None = None, read: ReadOptions = ReadOptions()) -> Processed:
-    """Read, extract and build the rows of one file. Never raises: failures become problems.
-
-    A file whose SHA-256 is `skip_sha256` (its path and bytes were ingested before) is not
-    extracted: the result is `skipped`.
-    """
-    started = time.monotonic()
-    file, unreadable = file_row(path)
-    name = file.source_file
-    if unreadable is not None:
-        return _outcome(Records(name, path, None, problems=(unreadable,)), file)
-    if file.sha256 == skip_sha256:
-        return Processed(Records(name, path, file.report_id), file, skipped=True)
-    processed = _outcome(_records(path, name, file.report_id, read), file)
-    return replace(processed, seconds=time.monotonic() - started)
-
-
-def file_row(path: str) -> tuple[FileRow, Problem | None]:
-    """The bookkeeping row of a file (SHA-256 read in chunks), or a problem when it cannot be read."""
-    name = Path(path).name
-    try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-        stat = os.stat(path)
-    except OSError as err:
-        code = "file_not_found" if isinstance(err, FileNotFoundError) else "unreadable_file"
-        problem = _problem(name, code, "extract", f"cannot read {path}: {err.strerror or err}")
-        return FileRow(path, name, None, None), problem
-    sha256 = digest.hexdigest()
-    return FileRow(path, name, sha256[:16], sha256, stat.st_size,
-                   datetime.fromtimestamp(stat.st_mtime)), None
-
-
-def lost_file(path: str, lost: Lost, timeout: float | None) -> Processed:
-    """The outcome of a file whose worker was killed at the deadline or died."""
-    file, unreadable = file_row(path)
-    name = file.source_file
-    if lost.reason == "timeout":
-        problem = _problem(name, "timeout", "extract",
-                           f"Reading the file took longer than the timeout of {timeout:g} s, so it "
-                           f"was stopped (raise --timeout to give it more time).", file.report_id)
-    else:
-        problem = _problem(name, "stage_failed", "extract",
-                           f"extract failed: the worker process died (exit code {lost.exitcode}) "
-                           "while reading the file.", file.report_id)
-    problems = (problem,) if unreadable is None else (unreadable,)
-    processed = _outcome(Records(name, path, file.report_id, problems=problems), file)
-    return replace(processed, seconds=lost.seconds)
-
-
-def _records(path: str, name: str, report_id: str, read: ReadOptions) -> Records:
-    try:
-        document = extract.extract(Path(path))
-    except extract.ExtractError as err:
-        return _failed(path, name, report_id, _problem(name, err.code, "extract", err.message, report_id))
-    except Exception as err:  # an internal bug in a stage: recorded, never dropped
-        return _failed(path, name, report_id, _stage_failed(name, "extract", err, report_id))
-    try:
-        return build_records(document, report_id=report_id, source_file=name, source_path=path,
-                             rules=read.rules)
-    except Exception as err:
-        return _failed(path, name, report_id, _stage_failed(name, "normalize", err, report_id))
-
-
-def _outcome(records: Records, file: FileRow) -> Processed:
-    status = "failed" if records.report is None else "loaded"
-    return Processed(records, replace(file, status=status, ingested_at=datetime.now()))
-
-
-def _failed(path: str, name: str, report_id: str | None, problem: Problem) -> Records:
-    return Records(name, path, report_id, problems=(problem,))
-
-
-def one_line(err: BaseException) -> str:
-    """An exception as one line for a message: its text with whitespace collapsed, else its type."""
-    return " ".join(str(err).split()) or type(err).__name__
-
-
-def _problem(name: str, code: str, stage: str, message: str, report_id: str | None = None) -> Problem:
-    return Problem(source_file=name, severity="error", code=code, message=message, stage=stage,
-                   report_id=report_id)
-
-
-def _stage_failed(name: str, stage: str, err: BaseException, report_id: str | None) -> Problem:
-    message = f"{stage} failed: {type(err).__name__}: {err}"
-    return _problem(name, "stage_failed", stage, message, report_id)
 
 
 # --- many files ------------------------------------------------------------------------------
@@ -193,36 +67,6 @@ def find_inputs(paths: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def process_all(paths: list[str], workers: int, timeout: float | None = None,
-                unchanged: dict[str, str] | None = None, before_fork=lambda: None,
-                read: ReadOptions = ReadOptions()) -> Iterator[Processed]:
-    """`process_file` over `paths`, in completion order.
-
-    In worker processes (each document stopped after `timeout` seconds, a `timeout` problem), or
-    in this process when `workers` is 1 and there is no timeout. `unchanged` maps a path to the
-    SHA-256 it was ingested with: such files are skipped while their bytes stay the same.
-    `before_fork` runs before each worker process is started: close the DuckDB store there (a
-    forked child must not inherit its threads).
-    """
-    tasks = [(path, (unchanged or {}).get(path), read) for path in paths]
-    if timeout is None and (workers <= 1 or len(paths) <= 1):
-        return (process_file(*task) for task in tasks)
-    return _in_workers(tasks, workers, timeout, before_fork)
-
-
-def _process_task(task: tuple[str, str | None, ReadOptions]) -> Processed:
-    return process_file(*task)
-
-
-def _in_workers(tasks, workers: int, timeout: float | None, before_fork) -> Iterator[Processed]:
-    results = run_in_workers(_process_task, tasks, workers, timeout, before_fork)
-    try:
-        for (path, _, _), result in results:
-            yield lost_file(path, result, timeout) if isinstance(result, Lost) else result
-    finally:
-        results.close()
-
-
 # --- where the rows go -----------------------------------------------------------------------
 
 def write_one(sink, processed: Processed) -> Processed:
@@ -232,7 +76,7 @@ def write_one(sink, processed: Processed) -> Processed:
         return sink.write(processed)
     except Exception as err:  # recorded as a `load` problem; if even that fails, the run stops
         records = processed.records
-        problem = _stage_failed(records.source_file, "load", err, records.report_id)
+        problem = stage_failed(records.source_file, "load", err, records.report_id)
         failed = Records(records.source_file, records.source_path, records.report_id,
                          problems=records.problems + (problem,))
         return sink.write(Processed(failed, replace(processed.file, status="failed")))
@@ -243,18 +87,18 @@ class DuckDBSink:
 
     def __init__(self, db: str):
         self.db = db
-        self.con = load.store.open_store(db)
+        self.con = store.open_store(db)
 
     def ingested(self) -> dict[str, str]:
-        return load.store.ingested(self.connection())
+        return store.ingested(self.connection())
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
-            self.con = load.store.open_store(self.db)
+            self.con = store.open_store(self.db)
         return self.con
 
     def write(self, processed: Processed) -> Processed:
-        load.store.write(self.connection(), processed.records, processed.file)
+        store.write(self.connection(), processed.records, processed.file)
         return processed
 
     def before_fork(self) -> None:
@@ -269,7 +113,7 @@ class DuckDBSink:
 
 def _sink(db: str, out_parquet: str | None):
     if out_parquet is not None:
-        from load.parquet import ParquetSink
+        from perfreports.load.parquet import ParquetSink
         return ParquetSink(out_parquet)
     return DuckDBSink(db)
 
@@ -306,7 +150,7 @@ def ingest(options: IngestOptions, stream=None) -> Tally:
 def _results(options: IngestOptions, unchanged: dict[str, str], before_fork) -> Iterator[Processed]:
     paths = list(options.paths)
     if options.executor == "dask":
-        from executors.dask_cluster import process_with_dask  # dask is imported for this only
+        from perfreports.executors.dask_cluster import process_with_dask  # dask is imported for this only
         return process_with_dask(paths, options.scheduler, ship_bytes=options.ship_bytes,
                                  unchanged=unchanged, workers=options.workers, read=options.read)
     return iter(process_all(paths, options.workers, options.timeout, unchanged,
@@ -415,5 +259,5 @@ def _state(processed: Processed) -> str:
 def _summary_row(records: Records) -> tuple[str, ...]:
     report = records.report
     return (records.source_file, report.report_type or "", str(report.fiscal_year or ""),
-            report.agency or "", load.export.format_decimal(report.budget_yuan),
+            report.agency or "", export.format_decimal(report.budget_yuan),
             str(len(records.indicators)), str(len(records.figures)))

@@ -1,0 +1,336 @@
+"""The command line (`python pipeline.py …`, or `perfreports …` once installed): ingest report
+files into the DuckDB store, export the dataset, compare, check the set-up.
+
+    python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N] [--timeout SECONDS] [--force] [--rules FILE]
+    python pipeline.py export [--db FILE] --out DIR [--format csv|parquet|xlsx]
+    python pipeline.py status [--db FILE]
+    python pipeline.py compare [--db FILE] [--by agency|fiscal_year|report_type] --out DIR
+    python pipeline.py doctor
+    python pipeline.py explain FILE [--rows N]
+
+Each file goes extract → facts → checks → load (`batch.py`); whatever fails becomes a `problems` row and
+the batch goes on. Options are checked once, before any file is read. Exit status 0 when every
+input was handled, 2 when the run itself could not proceed, 130 after Ctrl-C, 141 when the reader
+of the output stopped reading (`… | head`), as for other Unix tools. Errors are one line;
+`--debug` shows the traceback. The stages are imported by the command that needs them, so
+`--help` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+
+from perfreports.load import DEFAULT_DB, EXPORT_FORMATS
+from perfreports.terminal import plural
+
+DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
+GROUPINGS = ("agency", "fiscal_year", "report_type")
+
+
+class UsageError(Exception):
+    """A bad option or argument, found before any file is read: exit 2 with this one line."""
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+def summary_lines(tally, db: str) -> list[str]:
+    hint = "; --force reads them again" if tally.skipped else ""
+    lines = [f"{plural(tally.done, 'file')} ingested into {db}: {tally.loaded} loaded, {tally.failed} failed, "
+             f"{tally.skipped} skipped (unchanged since ingested{hint})"]
+    read = tally.loaded + tally.failed
+    if read:
+        lines.append(f"read {plural(read, 'file')} ({plural(tally.pages, 'PDF page')}) in {tally.seconds:.1f} s: "
+                     f"{tally.files_per_second:.2f} files/s, {tally.pages_per_second:.1f} pages/s")
+    if tally.duplicates:
+        lines.append(f"{plural(tally.duplicates, 'file')} had the same bytes as another file (stored once)")
+    if tally.failed_by_code:
+        lines.append("failed by code: " + _counts(tally.failed_by_code))
+    if tally.warnings:
+        lines.append("warnings: " + _counts(tally.warnings))
+    for path, codes in tally.failed_files:
+        lines.append(f"  failed: {path} ({codes})")
+    if tally.failed > len(tally.failed_files):
+        lines.append(f"  ... and {tally.failed - len(tally.failed_files)} more failed (see problems)")
+    if tally.loaded_rows:
+        lines += [""] + table_lines(tally.loaded_rows)
+        if tally.loaded > len(tally.loaded_rows):
+            lines.append(f"... and {tally.loaded - len(tally.loaded_rows)} more "
+                         "(python pipeline.py status)")
+    return lines
+
+
+def _counts(counter: Counter) -> str:
+    return ", ".join(f"{code} {n}" for code, n in sorted(counter.items()))
+
+
+def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
+    from perfreports.load.export import display_width
+    header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
+              "indicators", "figures")
+    rows = [header] + sorted(loaded_rows)  # by file name: workers finish in any order
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
+    return ["  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)).rstrip()
+            for row in rows]
+
+
+def status_lines(status: dict, db: str) -> list[str]:
+    lines = [f"{db}:"]
+    lines += [f"  {table:<11} {plural(n, 'row')}" for table, n in status["counts"].items()]
+    if status["files"]:
+        lines.append("files: " + ", ".join(f"{s} {n}" for s, n in status["files"].items()))
+    if not status["problems"]:
+        return lines + ["problems: none"]
+    files = status["problem_files"]
+    problems = [f"  {severity:<8} {code:<24} {plural(n, 'row'):>9} in {plural(files[severity, code], 'file')}"
+                for severity, code, n in status["problems"]]
+    return lines + ["problems:"] + problems
+
+
+# --- commands --------------------------------------------------------------------------------
+
+def ingest_options(args):
+    """The run's options, every one checked here, before any file is read."""
+    from perfreports.batch import IngestOptions, find_inputs
+    from perfreports.process import ReadOptions
+    from perfreports.checks.rules import RulesError, configured_rules
+    if args.executor == "local" and (args.scheduler or args.ship_bytes):
+        raise UsageError("--scheduler and --ship-bytes need --executor dask")
+    try:
+        rules = configured_rules(args.rules)
+    except RulesError as err:
+        raise UsageError(str(err)) from err
+    paths = find_inputs(args.paths)
+    if not paths:
+        raise UsageError(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
+    if args.db is not None and args.out_parquet:
+        warn("--db is ignored with --out-parquet (the rows go to the Parquet dataset)")
+    if args.timeout is not None and args.executor == "dask":
+        warn("--timeout is not enforced with --executor dask (README 'Running on a cluster')")
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    return IngestOptions(tuple(paths), db=args.db or DEFAULT_DB, out_parquet=args.out_parquet,
+                         executor=args.executor, scheduler=args.scheduler, ship_bytes=args.ship_bytes,
+                         workers=args.workers, timeout=timeout or None, force=args.force,
+                         read=ReadOptions(rules=rules))
+
+
+def cmd_ingest(args) -> int:
+    from perfreports.batch import ingest
+    options = ingest_options(args)
+    tally = ingest(options)
+    print("\n".join(summary_lines(tally, options.out_parquet or options.db)))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from perfreports.load.export import export
+    from perfreports.load.store import open_store
+    con = open_store(_existing_db(args), read_only=True)
+    try:
+        written = export(con, args.out, args.format)
+    finally:
+        con.close()
+    print("\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from perfreports.load.store import open_store, status
+    db = _existing_db(args)
+    con = open_store(db, read_only=True)
+    try:
+        print("\n".join(status_lines(status(con), db)))
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from perfreports.load.charts import FontMissing, cjk_font_path
+    from perfreports.load.compare import compare
+    db = _existing_db(args)
+    try:
+        cjk_font_path()  # before anything is written
+    except FontMissing as err:
+        raise UsageError(str(err)) from err
+    written = compare(db, args.out, by=args.by)
+    print("\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from perfreports.doctor import check_parts, report_lines
+    print("\n".join(report_lines(check_parts())))
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from perfreports.explain import explain
+    from perfreports.extract import ExtractError
+    if not os.path.isfile(args.file):
+        raise UsageError(f"no file at {args.file}")
+    try:
+        print("\n".join(explain(args.file, max_rows=args.rows)))
+    except ExtractError as err:
+        raise UsageError(f"{args.file} cannot be read ({err.code}): {err.message}") from err
+    return 0
+
+
+def _existing_db(args) -> str:
+    db = args.db or DEFAULT_DB
+    if not os.path.isfile(db):
+        raise UsageError(f"no database at {db} (run `python pipeline.py ingest PATH` first, or "
+                         "name one with --db FILE)")
+    return db
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no timeout) or more seconds, got {text}")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text}")
+    return value
+
+
+def _add_db(command: argparse.ArgumentParser) -> None:
+    # default None, resolved by the command: ingest warns when a --db it ignores was given
+    command.add_argument("--db", metavar="FILE", help=f"DuckDB database file (default: {DEFAULT_DB})")
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        description="Turn budget-performance reports into a dataset.")
+    main_parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest_cmd = commands.add_parser(
+        "ingest", help="read report files into the database",
+        description="Read .pdf/.docx/.doc/.wps files (folders are searched recursively) into the "
+                    "database; files ingested before with the same bytes are skipped, re-ingesting "
+                    "the same bytes replaces their rows.")
+    ingest_cmd.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    _add_db(ingest_cmd)
+    ingest_cmd.add_argument("--workers", type=_at_least_one, default=_default_workers(), metavar="N",
+                            help="worker processes (default: number of cores)")
+    ingest_cmd.add_argument("--timeout", type=_timeout, metavar="SECONDS",
+                            help="stop a document after this long, a `timeout` problem "
+                                 f"(default: {DEFAULT_TIMEOUT:g}; 0 = none, and with --workers 1 "
+                                 "the files are read in this process)")
+    ingest_cmd.add_argument("--force", action="store_true",
+                            help="read files again even when their path and bytes were ingested before")
+    ingest_cmd.add_argument("--rules", metavar="FILE",
+                            help="behind_schedule thresholds as a TOML/JSON file (default: the file "
+                                 "PERFREPORTS_CHECK_RULES names, else Sichuan's 川财绩〔2025〕10号)")
+    ingest_cmd.add_argument("--executor", choices=("local", "dask"), default="local",
+                            help="where documents are read: local worker processes, or Dask tasks "
+                                 "on the cluster of --scheduler (a local one of --workers processes "
+                                 "without it); see README 'Running on a cluster'")
+    ingest_cmd.add_argument("--scheduler", metavar="URL",
+                            help="Dask scheduler address, e.g. tcp://HOST:8786 (with --executor dask)")
+    ingest_cmd.add_argument("--ship-bytes", action="store_true",
+                            help="send each file's bytes to the Dask workers (no shared filesystem)")
+    ingest_cmd.add_argument("--out-parquet", metavar="DIR",
+                            help="write a Parquet dataset partitioned by fiscal_year into DIR "
+                                 "instead of the database")
+    ingest_cmd.set_defaults(run=cmd_ingest)
+
+    export_cmd = commands.add_parser(
+        "export", help="write the dataset tables to files",
+        description="Write reports, indicators, figures and problems as CSV or Parquet files, "
+                    "or as one dataset.xlsx with a sheet per table.")
+    _add_db(export_cmd)
+    export_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    export_cmd.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
+                            help="file format (default: csv)")
+    export_cmd.set_defaults(run=cmd_export)
+
+    status_cmd = commands.add_parser(
+        "status", help="row counts and problems by code",
+        description="Show row counts per table, files by status and problems by code.")
+    _add_db(status_cmd)
+    status_cmd.set_defaults(run=cmd_status)
+
+    compare_cmd = commands.add_parser(
+        "compare", help="compare reports: summary.xlsx, charts, report.html",
+        description="Write summary.xlsx (one row per report, indicators across years and agencies, "
+                    "problems), PNG charts (execution rate against 序时进度, indicator achievement) and "
+                    "a self-contained report.html; also (re)creates the views report_summary and "
+                    "indicator_achievement in the database.")
+    _add_db(compare_cmd)
+    compare_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    compare_cmd.add_argument("--by", choices=GROUPINGS, default="agency",
+                             help="order and group reports by (default: agency)")
+    compare_cmd.set_defaults(run=cmd_compare)
+
+    doctor_cmd = commands.add_parser(
+        "doctor", help="what is installed, and what each missing part disables",
+        description="List the optional parts (OCR engine, LibreOffice, a CJK font, Chromium, qpdf): "
+                    "found or missing, what a missing one disables and the command that installs it.")
+    doctor_cmd.set_defaults(run=cmd_doctor)
+
+    explain_cmd = commands.add_parser(
+        "explain", help="show how each table of one file was read",
+        description="For each table of FILE: where it stands and how it was found (ruled or from "
+                    "the alignment of text, pages joined, OCR confidence), its caption, each "
+                    "column's header path and the role read from it, how many rows became indicator "
+                    "rows, and its grid. Reads the file only; nothing is stored.")
+    explain_cmd.add_argument("file", metavar="FILE", help="a .pdf, .docx, .doc or .wps file")
+    explain_cmd.add_argument("--rows", type=_at_least_one, default=15, metavar="N",
+                             help="grid rows shown per table (default: 15)")
+    explain_cmd.set_defaults(run=cmd_explain)
+    return main_parser
+
+
+def _default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted: every file reported done is stored; run the same command again to "
+              "go on", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
+    except Exception as err:  # one line for the person at the terminal; the traceback with --debug
+        if args.debug:
+            raise
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return 2
+
+
+# Errors whose text says it all; any other exception is a bug, named by its type.
+_SELF_EXPLAINING = ("UsageError", "StoreError", "RulesError")
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    if isinstance(err, OSError) or type(err).__name__ in _SELF_EXPLAINING or type(err).__module__ in ("duckdb", "_duckdb"):
+        return text or type(err).__name__
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
