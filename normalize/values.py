@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from perfreports.normalize import vocabulary as v
 from perfreports.normalize.dates import date_spans
 from perfreports.normalize.numbers import (
     ARABIC,
@@ -48,58 +49,14 @@ class Value:
         return None if self.value is None else kind_of_unit(self.unit)
 
 
-# The one unit → figure kind table. 百分点 (a gap between two percents) is in percent points, so
-# it is a percent figure, though its unit stays 百分点; a rate (元/人) has the kind of its numerator.
-_KIND_BY_UNIT = {"元": "money", "%": "percent", "百分点": "percent", "人": "persons", "人次": "person_times"}
-
-
 def kind_of_unit(unit: str | None) -> str | None:
     """Figure kind of a canonical unit; None without a unit (a bare number is never a figure)."""
     if not unit:
         return None
-    return _KIND_BY_UNIT.get(unit.split("/")[0], "count")
+    return v.KIND_BY_UNIT.get(unit.split("/")[0], "count")
 
 
-_SIGNS = {
-    **dict.fromkeys([">=", "≥", "≧", "⩾", "大于等于", "大于或等于", "不低于", "不少于", "不小于"], ">="),
-    **dict.fromkeys(["<=", "≤", "≦", "⩽", "小于等于", "小于或等于", "不高于", "不超过", "不大于", "不多于"], "<="),
-    **dict.fromkeys(["==", "=", "等于"], "="),
-    **dict.fromkeys([">", "大于", "高于", "超过", "多于"], ">"),
-    **dict.fromkeys(["<", "小于", "低于", "少于"], "<"),
-}
-_PREFIXES = {
-    **dict.fromkeys(["约", "大约", "大概", "近", "将近", "接近", "约为"], "approx"),
-    **dict.fromkeys(["逾", "超"], "more_than"),
-    **dict.fromkeys(["不足", "不到"], "less_than"),
-}
-_SUFFIXES = {
-    **dict.fromkeys(["左右", "上下"], "approx"),
-    **dict.fromkeys(["以上", "及以上"], "more_than"),
-    **dict.fromkeys(["以下", "及以下", "以内", "之内"], "less_than"),
-}
-_OP_OF_WORD = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=",
-               "不足": "<", "不到": "<", "逾": ">", "超": ">"}
-
-# written unit → canonical unit; the second set are also ordinary words in prose (十分, 一本,
-# 两条线, 派出所) and are only read in a table cell.
-_UNITS = {
-    "元": "元", "%": "%", "人次": "人次", "人/次": "人次", "个人": "人", "人": "人", "名": "人", "位": "人",
-    "场次": "场", "个月": "月", "个百分点": "百分点", "百分点": "百分点", "次": "次", "场": "场", "个": "个",
-    "家": "家", "项": "项", "期": "期", "批": "批", "户": "户", "天": "天", "篇": "篇", "件": "件",
-    "座": "座", "台": "台", "套": "套", "份": "份", "课时": "课时", "学时": "学时", "小时": "小时",
-}
-_CELL_ONLY_UNITS = {"分": "分", "所": "所", "处": "处", "条": "条", "类": "类", "本": "本", "册": "册", "门": "门",
-                    "节": "节", "周": "周",
-                    "百分比": "%", "工作日": "工作日", "个工作日": "工作日", "分钟": "分钟", "公里": "公里"}  # no 年/月/日: "≤12月" in a 时效 cell is a deadline, not 12 months
-_CELL_UNITS = _UNITS | _CELL_ONLY_UNITS
-# Words that state a target's comparison in a table cell only (in prose 达到95% is a fact, not a target):
-# 正向/反向 are the 指标性质 of budget systems (higher/lower is better).
-_CELL_SIGNS = _SIGNS | {"达到": ">=", "达": ">=", "正向": ">=", "反向": "<="}
-# A unit no table above knows is still a unit in a cell (`≥6架`, `3起`, `20公里`): one or two
-# Chinese characters right after the number, but not a date or deadline word (`12月底前`, `3年内`).
-_ANY_CELL_UNIT = r"(?![年月日号时底前后内中余多以约左上下共之及完达为的和或至到])[\u4e00-\u9fff]{1,2}"
 _MAGNITUDES = {"千万": 10**7, "百万": 10**6, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3}
-_NON_VALUES = {"", "无", "空", "暂无", "不适用", "/", "\\", "n/a", "na", "null", "none", "nan", "—", "-", "－", "空白"}
 _NON_VALUE_MARKS = re.compile(r"[-—–―_/\\、.…·*×xX]+")
 _MAX_QUALITATIVE = 40
 _CN_DIGIT_CHARS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
@@ -115,12 +72,12 @@ def _quantity_pattern(units: dict[str, str], signs: dict[str, str], *, prose: bo
     gap = r"[ \t]{0,2}"
     # In prose a bare 万 is money only before punctuation (490万，); "3万职工" is not money.
     bare_mag_end = r"(?=[，。；、,.;:：)）\s]|$)" if prose else ""
-    any_unit = "" if prose else f"|{_ANY_CELL_UNIT}"
+    any_unit = "" if prose else f"|{v.ANY_CELL_UNIT}"
     unit = rf"(?P<unit>{_alt(units)}{any_unit})(?:[/每](?P<per>{_alt(['人', '次', '年', '月', '天', '场', '户', '项'])}))?"
     return re.compile(
         rf"""
         (?P<sign>{_alt(signs)})?{gap}
-        (?P<pre>{_alt(_PREFIXES)})?{gap}
+        (?P<pre>{_alt(v.PREFIXES)})?{gap}
         (?:(?P<lo>{num})(?P<lomag>{_alt(_MAGNITUDES)})?(?P<lounit>%)?{gap}(?:至|到|~|-|—|–){gap})?
         (?:
             百分之(?P<pct>{num}|百)
@@ -129,14 +86,14 @@ def _quantity_pattern(units: dict[str, str], signs: dict[str, str], *, prose: bo
               {'|(?<=[万萬亿億])' + bare_mag_end if prose else ''})
             {'' if prose else '?'}
         )
-        {gap}(?P<post>{_alt(_SUFFIXES)})?
+        {gap}(?P<post>{_alt(v.SUFFIXES)})?
         """,
         re.VERBOSE,
     )
 
 
-_CELL = _quantity_pattern(_CELL_UNITS, _CELL_SIGNS, prose=False)
-_PROSE = _quantity_pattern(_UNITS, _SIGNS, prose=True)
+_CELL = _quantity_pattern(v.CELL_UNITS, v.CELL_SIGNS, prose=False)
+_PROSE = _quantity_pattern(v.UNITS, v.SIGNS, prose=True)
 # Slogans and place names that look like counts: 四个意识 is not four items, and a Chinese number
 # + 家 before 店/街/村/坊 names a place (三家店街道, 五家村), as place names are never in digits.
 _NOT_QUANTITIES = re.compile(
@@ -229,7 +186,7 @@ def _unit_and_factor(g: dict, hint: str | None) -> tuple[str | None, int]:
     """Canonical unit and the factor that brings the number to it."""
     magnitude = _MAGNITUDES.get(g["mag"] or "", 1)
     if g["unit"]:
-        return _CELL_UNITS.get(g["unit"], g["unit"]), magnitude
+        return v.CELL_UNITS.get(g["unit"], g["unit"]), magnitude
     hinted, hinted_factor = hint_unit(hint)
     ends_in_wan = magnitude >= 10**4 or g["num"][-1] in "万萬亿億"
     if magnitude == 1 and not ends_in_wan:  # a bare number: the hint decides
@@ -250,8 +207,8 @@ def hint_unit(hint: str | None) -> tuple[str | None, int]:
         money = {"万": 10**4, "万元": 10**4, "亿元": 10**8, "千元": 10**3, "元": 1}
         if written in money:
             return "元", money[written]
-        if written in _CELL_UNITS:
-            return _CELL_UNITS[written], 1
+        if written in v.CELL_UNITS:
+            return v.CELL_UNITS[written], 1
     if re.search(r"率|满意度|占比|比例|比重|百分比", hint):
         return "%", 1
     for word, factor in (("亿元", 10**8), ("万元", 10**4), ("千元", 10**3), ("元", 1)):
@@ -284,16 +241,16 @@ def _cents(jiao: str | None, fen: str | None) -> Decimal:
 
 def _op(g: dict) -> str:
     if g["sign"]:
-        return _CELL_SIGNS[g["sign"]]
-    return _OP_OF_WORD.get(g["post"] or "") or _OP_OF_WORD.get(g["pre"] or "") or "="
+        return v.CELL_SIGNS[g["sign"]]
+    return v.OP_OF_WORD.get(g["post"] or "") or v.OP_OF_WORD.get(g["pre"] or "") or "="
 
 
 def _qualifier(g: dict) -> str | None:
     if g["pre"]:
-        return _PREFIXES[g["pre"]]
+        return v.PREFIXES[g["pre"]]
     if g["more1"] or g["more2"]:
         return "more_than"
-    return _SUFFIXES.get(g["post"] or "")
+    return v.SUFFIXES.get(g["post"] or "")
 
 
 def is_blank_value(text: str | None) -> bool:
@@ -307,7 +264,7 @@ def is_blank_value(text: str | None) -> bool:
 
 
 def _is_blank(cleaned: str) -> bool:
-    return cleaned.lower() in _NON_VALUES or bool(_NON_VALUE_MARKS.fullmatch(cleaned))
+    return cleaned.lower() in v.NON_VALUES or bool(_NON_VALUE_MARKS.fullmatch(cleaned))
 
 
 def _negated(value: Value) -> Value:
