@@ -25,7 +25,7 @@ import pypdfium2 as pdfium
 from perfreports.facts.build import build_records
 from perfreports.checks import checked
 from perfreports.process import document_records
-from perfreports.load import store
+from perfreports.storage import store
 from perfreports.extract import extract
 from perfreports.extract.model import Document
 from perfreports.facts.figures import figure_rows

@@ -6,7 +6,7 @@ The stages, in the order a file goes through them (each imports only the ones be
     perfreports.normalize  text → values (amounts, units, signs, dates)
     perfreports.facts      Document → Records (reports, indicators, figures, report_fields rows)
     perfreports.checks     Records → warnings (missed targets, behind schedule, mismatches)
-    perfreports.load       Records → DuckDB store; exports, views, compare
+    perfreports.storage       Records → DuckDB store; exports, views, compare
 
 and what runs them: `process` (one file), `executors` (many files, local or Dask), `batch` (a
 run into a sink, with progress), `cli` (the command line). ARCHITECTURE.md has the map.

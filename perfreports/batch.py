@@ -7,7 +7,7 @@ The command line builds and checks the options once (`IngestOptions`, with the p
 (never raises). Many files: `executors.local.process_all` runs it in this process or in local
 worker processes (each file stopped at a deadline), `executors.dask_cluster.process_with_dask` as
 Dask tasks. Where the rows go: `DuckDBSink` (the store, one transaction per file) or
-`load.parquet.ParquetSink`, each document through `write_one` (a document the sink refuses
+`storage.parquet.ParquetSink`, each document through `write_one` (a document the sink refuses
 becomes a `load` problem). `ingest` combines an executor with a sink, skips files ingested before
 unless `force`, and keeps a `Tally` with `Progress` on stderr.
 """
@@ -23,10 +23,10 @@ from typing import Iterator
 
 import duckdb
 
-from perfreports import load
+from perfreports import storage
 from perfreports.executors.local import process_all
 from perfreports.facts.records import Records
-from perfreports.load import export, store
+from perfreports.storage import export, store
 from perfreports.process import Processed, ReadOptions, one_line, stage_failed
 
 SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
@@ -38,7 +38,7 @@ class IngestOptions:
     """One ingest run, as the command line checked it."""
 
     paths: tuple[str, ...]  # the input files, found already (`find_inputs`)
-    db: str = load.DEFAULT_DB
+    db: str = storage.DEFAULT_DB
     out_parquet: str | None = None  # write a Parquet dataset here instead of the database
     executor: str = "local"  # local | dask
     scheduler: str | None = None  # Dask scheduler address (None: a local cluster)
@@ -113,7 +113,7 @@ class DuckDBSink:
 
 def _sink(db: str, out_parquet: str | None):
     if out_parquet is not None:
-        from perfreports.load.parquet import ParquetSink
+        from perfreports.storage.parquet import ParquetSink
         return ParquetSink(out_parquet)
     return DuckDBSink(db)
 

@@ -22,7 +22,7 @@ import os
 import sys
 from collections import Counter
 
-from perfreports.load import DEFAULT_DB, EXPORT_FORMATS
+from perfreports.storage import DEFAULT_DB, EXPORT_FORMATS
 from perfreports.terminal import plural
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
@@ -66,7 +66,7 @@ def _counts(counter: Counter) -> str:
 
 
 def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
-    from perfreports.load.export import display_width
+    from perfreports.storage.export import display_width
     header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
               "indicators", "figures")
     rows = [header] + sorted(loaded_rows)  # by file name: workers finish in any order
@@ -124,8 +124,8 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from perfreports.load.export import export
-    from perfreports.load.store import open_store
+    from perfreports.storage.export import export
+    from perfreports.storage.store import open_store
     con = open_store(_existing_db(args), read_only=True)
     try:
         written = export(con, args.out, args.format)
@@ -136,7 +136,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from perfreports.load.store import open_store, status
+    from perfreports.storage.store import open_store, status
     db = _existing_db(args)
     con = open_store(db, read_only=True)
     try:
@@ -147,8 +147,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from perfreports.load.charts import FontMissing, cjk_font_path
-    from perfreports.load.compare import compare
+    from perfreports.storage.charts import FontMissing, cjk_font_path
+    from perfreports.storage.compare import compare
     db = _existing_db(args)
     try:
         cjk_font_path()  # before anything is written

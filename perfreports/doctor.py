@@ -47,7 +47,7 @@ def _libreoffice() -> Part:
 
 
 def _cjk_font() -> Part:
-    from perfreports.load.charts import FONT_PACKAGE, FontMissing, cjk_font_path
+    from perfreports.storage.charts import FONT_PACKAGE, FontMissing, cjk_font_path
     try:
         found = cjk_font_path()
     except FontMissing:

@@ -15,7 +15,7 @@ from perfreports.extract import extract
 from perfreports.extract.model import Document, Table
 from perfreports.facts.indicators import IndicatorTable, TablePart, group_tables, read_part, table_parts
 from perfreports.facts.indicators.header import Header
-from perfreports.load.export import display_width
+from perfreports.storage.export import display_width
 from perfreports.terminal import plural, printable
 
 CELL_WIDTH = 14  # display columns per grid cell

@@ -21,7 +21,7 @@ from perfreports.checks.rules import DEFAULT_RULES, ThresholdRule
 from perfreports.extract.model import Document
 from perfreports.facts.build import build_records
 from perfreports.facts.records import Problem, Records
-from perfreports.load.store import FileRow
+from perfreports.storage.store import FileRow
 
 
 @dataclass(frozen=True)

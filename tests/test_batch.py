@@ -24,7 +24,7 @@ from perfreports.executors import workers
 from perfreports.batch import Progress, Tally
 from perfreports.process import process_file
 from perfreports.extract import legacy
-from perfreports.load import store
+from perfreports.storage import store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

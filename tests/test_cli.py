@@ -17,7 +17,7 @@ import pytest
 from perfreports import batch, cli, process
 from perfreports.extract import ExtractError
 from perfreports.extract.model import Document
-from perfreports.load import store
+from perfreports.storage import store
 from test_store import seed_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,7 +302,7 @@ def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_st
     option = ["--out-parquet", str(out)] if sink == "parquet" else ["--db", str(out)]
     assert cli.main(["ingest", str(inputs), *option, "--workers", "1"]) == 0
     if sink == "parquet":
-        from perfreports.load import parquet
+        from perfreports.storage import parquet
         problems = [(p["source_file"], p["code"], p["stage"])
                     for p in parquet.read(out, "problems").to_pylist() if p["severity"] == "error"]
         files = sorted((f["source_file"], f["status"]) for f in parquet.read(out, "files").to_pylist())

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from perfreports import checks
-from perfreports.load import charts, compare
+from perfreports.storage import charts, compare
 from perfreports.facts.records import IndicatorRow
 from parts import EMPTY_FONTCONFIG, missing, needs_chromium, needs_cjk_font
 

@@ -21,7 +21,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 
 from perfreports import batch, cli  # noqa: E402
 from perfreports.executors import dask_cluster  # noqa: E402
-from perfreports.load import parquet, store  # noqa: E402
+from perfreports.storage import parquet, store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(str(p) for p in (ROOT / "samples").iterdir()

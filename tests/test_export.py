@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from perfreports.facts.records import Problem, Records
-from perfreports.load import store
-from perfreports.load.export import export, format_decimal
+from perfreports.storage import store
+from perfreports.storage.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

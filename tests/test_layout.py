@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIRS = PYPROJECT["tool"]["setuptools"]["package-dir"]  # perfreports.extract -> extract
 # The order a file goes through: a module may import its own part and the parts before it.
-ORDER = {"terminal": 0, "extract": 0, "normalize": 0, "facts": 1, "checks": 2, "load": 3, "process": 4,
+ORDER = {"terminal": 0, "extract": 0, "normalize": 0, "facts": 1, "checks": 2, "storage": 3, "process": 4,
          "executors": 5, "batch": 6, "doctor": 6, "explain": 6, "cli": 7}
 
 
@@ -56,7 +56,7 @@ def part(module: str) -> str:
 def test_every_module_is_found_under_the_one_name():
     names = set(module_files())
     assert {"perfreports.cli", "perfreports.process", "perfreports.extract.pdf", "perfreports.normalize.values",
-            "perfreports.facts.indicators.header", "perfreports.checks.targets", "perfreports.load.store",
+            "perfreports.facts.indicators.header", "perfreports.checks.targets", "perfreports.storage.store",
             "perfreports.executors.dask_cluster"} <= names
     assert all(n == "perfreports" or n.startswith("perfreports.") for n in names)
 

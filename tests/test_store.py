@@ -9,7 +9,7 @@ import pytest
 
 from perfreports import checks
 from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
-from perfreports.load import store
+from perfreports.storage import store
 
 SEED_ID = "0123456789abcdef"
 

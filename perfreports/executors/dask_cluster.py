@@ -29,7 +29,7 @@ from typing import Iterator
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 
 from perfreports.facts.records import Problem, Records
-from perfreports.load.store import FileRow
+from perfreports.storage.store import FileRow
 from perfreports.process import Processed, ReadOptions, failed_file, file_row, one_line, process_file
 
 RETRIES = 2  # re-runs of a task that raised; worker deaths are counted by the scheduler

@@ -18,8 +18,8 @@ import pyarrow as pa
 
 from perfreports.checks.targets import judge
 from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
-from perfreports.load import DEFAULT_DB  # noqa: F401 (re-exported)
-from perfreports.load.views import VIEWS
+from perfreports.storage import DEFAULT_DB  # noqa: F401 (re-exported)
+from perfreports.storage.views import VIEWS
 
 # 2: indicators.level1_weight, indicators.other_columns (added to older stores on open), table
 #    report_fields (created on open)
@@ -107,7 +107,7 @@ def ddl() -> list[str]:
     for table in TABLES:
         cols = ", ".join(f"{c.name} {c.sql_type}" for c in columns(table))
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-    return statements + list(VIEWS)  # analyst views (load/views.py), replaced on every open
+    return statements + list(VIEWS)  # analyst views (storage/views.py), replaced on every open
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

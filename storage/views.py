@@ -1,4 +1,4 @@
-"""Analyst views over the dataset tables, created with the store's schema (load/store.py).
+"""Analyst views over the dataset tables, created with the store's schema (storage/store.py).
 
 - `indicator_achievement`: one row per indicator row with an actual, with the judgement stored
   on the row (`outcome` met / missed / not_judged, `judged_against`, `achievement_pct`: made once,

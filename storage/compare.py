@@ -4,7 +4,7 @@
                                           indicator_achievement.png, report.html]
 
 Every number comes from the DuckDB views `report_summary` and `indicator_achievement`
-(load/views.py), so what the files show is one SQL query away. The same report ingested in two
+(storage/views.py), so what the files show is one SQL query away. The same report ingested in two
 formats (PDF and DOCX of one text) is shown once, with both file names.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from perfreports.facts.report.vocabulary import report_type
-from perfreports.load import charts
-from perfreports.load.store import StoreError, open_store
+from perfreports.storage import charts
+from perfreports.storage.store import StoreError, open_store
 
 GROUPINGS = {"agency": "单位", "fiscal_year": "年度", "report_type": "报告类型"}
 OUTCOME_FILLS = {"met": "C6EFCE", "missed": "FFC7CE"}

@@ -7,7 +7,7 @@
 
 Hive-partitioned by `fiscal_year` (pyarrow, DuckDB, Spark, Polars read it: the partition
 column comes back from the folder names, null for `__HIVE_DEFAULT_PARTITION__`). Columns and
-types are those of the DuckDB tables (`load.store.to_arrow`; money as decimal128(20,4)).
+types are those of the DuckDB tables (`storage.store.to_arrow`; money as decimal128(20,4)).
 
 Documents are buffered and written every `batch` documents, each write new files named after
 the run and the batch, so nothing is ever overwritten. On a rerun into the same DIR, files
@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from perfreports.load.store import DATASET_TABLES, record_tables, to_arrow
+from perfreports.storage.store import DATASET_TABLES, record_tables, to_arrow
 
 PARTITION = "fiscal_year"
 BATCH = 500  # documents per write

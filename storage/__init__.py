@@ -1,4 +1,4 @@
-"""Stage 3: keep the dataset rows in DuckDB (`load.store`) and export them (`load.export`).
+"""Stage 3: keep the dataset rows in DuckDB (`storage.store`) and export them (`storage.export`).
 
 The constants the command line needs are here, so that `--help` imports no database code.
 """

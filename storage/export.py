@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from perfreports.load import EXPORT_FORMATS as FORMATS
-from perfreports.load.store import DATASET_TABLES, Column, columns
+from perfreports.storage import EXPORT_FORMATS as FORMATS
+from perfreports.storage.store import DATASET_TABLES, Column, columns
 
 # rowid keeps the order in which one document's rows were written.
 ORDER_BY = {
