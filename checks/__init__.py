@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from perfreports.checks.funding import Finding, behind_schedule, missing_field, rate_mismatch
+from perfreports.checks.funding import Finding, behind_schedule, judged_report, missing_field, rate_mismatch
 from perfreports.checks.messages import message
 from perfreports.checks.prose import table_prose_mismatch
 from perfreports.checks.rules import DEFAULT_RULES, ThresholdRule, load_rules
@@ -27,11 +27,14 @@ CODES = ("rate_mismatch", "behind_schedule", "below_stage_target", "below_target
 
 
 def checked(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> Records:
-    """`records` with each indicator row judged and the checks' warnings added to its problems."""
+    """`records` with each indicator row judged, the report's computed values filled in
+    (`judged_report`), and the checks' warnings added to its problems."""
     if records.report is None:
         return records
     records = judged(records)
-    return replace(records, problems=records.problems + tuple(run_checks(records, rules)))
+    problems = run_checks(records, rules)
+    report = judged_report(records, problems)
+    return replace(records, report=report, problems=records.problems + tuple(problems))
 
 
 def run_checks(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> list[Problem]:

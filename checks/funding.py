@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import regex
 
 from perfreports.checks.messages import day, message, money, plain
 from perfreports.checks.rules import ThresholdRule
-from perfreports.facts.records import FigureRow, Records
+from perfreports.facts.records import FigureRow, Records, ReportRow
 from perfreports.facts.report.vocabulary import report_type
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 _RATE_LABELS = {"execution_rate_pct": "资金执行率", "arrival_rate_pct": "到位率"}
 
 
@@ -98,9 +99,33 @@ def applicable_rule(rules: tuple[ThresholdRule, ...], cutoff: date, year: int) -
     return max(due, key=lambda r: r.by_month) if due else None
 
 
+def computed_execution_rate(r: ReportRow) -> Decimal | None:
+    """Spent ÷ budget × 100, rounded to 0.01; None without both amounts."""
+    if r.spent_yuan is None or not r.budget_yuan:
+        return None
+    return (r.spent_yuan / r.budget_yuan * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+
+def judged_report(records: Records, problems: list) -> ReportRow:
+    """The report row with what the checks compute from it: the execution rate from the amounts,
+    序时进度 at the cutoff, whether it is behind schedule (None: not judged), the parts missing."""
+    r = records.report
+    progress = time_progress(r.cutoff_date, r.period_start, r.period_end)[0] if r.cutoff_date else None
+    behind = any(p.code == "behind_schedule" for p in problems) if schedule_judged(r) else None
+    return replace(r, computed_execution_rate_pct=computed_execution_rate(r),
+                   time_progress_pct=progress.quantize(CENT, ROUND_HALF_UP) if progress is not None else None,
+                   behind_schedule=behind, missing_parts=", ".join(missing_parts(records)) or None)
+
+
+def schedule_judged(r: ReportRow) -> bool:
+    """Whether the report says enough (a cutoff date and an execution rate) to be judged behind
+    schedule or not."""
+    return r.cutoff_date is not None and r.execution_rate_pct is not None
+
+
 def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Iterator[Finding]:
     r = records.report
-    if r.cutoff_date is None or r.execution_rate_pct is None:
+    if not schedule_judged(r):
         return
     rate = r.execution_rate_pct
     progress, elapsed, total = time_progress(r.cutoff_date, r.period_start, r.period_end)
@@ -119,12 +144,21 @@ def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Itera
 
 # --- missing_field ---------------------------------------------------------------------------
 
-def missing_field(records: Records) -> Iterator[Finding]:
+def missing_parts(records: Records) -> list[str]:
+    """What a report of its kind should state but this one does not: budget_yuan, spent_yuan,
+    cutoff_date and stage_targets (mid-year reports), indicators (the indicator table)."""
     r = records.report
+    kind = report_type(r.report_type)
     missing = [name for name in ("budget_yuan", "spent_yuan") if getattr(r, name) is None]
-    if r.cutoff_date is None and report_type(r.report_type).mid_year:  # a self-evaluation covers the year
+    if kind.mid_year and r.cutoff_date is None:  # a self-evaluation covers the whole year
         missing.append("cutoff_date")
     if not records.indicators:
         missing.append("indicators")
-    for name in missing:
+    elif kind.mid_year and not any(row.stage_target_raw for row in records.indicators):
+        missing.append("stage_targets")
+    return missing
+
+
+def missing_field(records: Records) -> Iterator[Finding]:
+    for name in missing_parts(records):
         yield Finding("missing_field", message(f"missing_field.{name}"))

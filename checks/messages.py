@@ -35,6 +35,7 @@ MESSAGES = {
     "missing_field.spent_yuan": "报告中找不到实际支出金额，无法核对资金执行率。",
     "missing_field.cutoff_date": "监控报告中找不到监控截止日期（截至/监控时间节点），无法判断是否滞后于序时进度。",
     "missing_field.indicators": "报告中找不到绩效指标表（一级/二级/三级指标），无法核对绩效目标完成情况。",
+    "missing_field.stage_targets": "监控报告的指标表没有本阶段目标值，无法判断各项指标是否按进度完成。",
     "check_failed": "检查“{check}”未能完成：{error}。",
 }
 

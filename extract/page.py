@@ -139,7 +139,12 @@ def compose_page(
         else:
             table_chars[placed[0]][placed[1]].append(char)
     table_chars = [keep_overflow_whole(boxes) for boxes in table_chars]
-    items: list[TextLine | PageTable] = [page_table(g, c, number) for g, c in zip(grids, table_chars)]
+    items: list[TextLine | PageTable] = []
+    for grid, boxes in zip(grids, table_chars):
+        if boxed_text(grid, boxes):
+            free_chars += [char for box in boxes for char in box]
+        else:
+            items.append(page_table(grid, boxes, number))
     lines = adjust_lines(chars_to_lines(free_chars, number))
     for table, used, xs in borderless_tables(lines, rules=horizontal_rules(edges)):
         top, bottom = min(line.top for line in used), max(line.bottom for line in used)
@@ -149,6 +154,12 @@ def compose_page(
     items.sort(key=lambda item: item.top)
     size = statistics.median(c["size"] for c in chars) if chars else 10.0
     return PageContent(number=number, height=height, items=tuple(join_stacked(items, size)))
+
+
+def boxed_text(grid: Grid, boxes: list[list[dict]]) -> bool:
+    """A one-row grid with text in one cell at most is a framed line (a boxed title, a note; on a
+    scan, the strokes of large type read as lines), not a table: its text is read as text."""
+    return len(grid.ys) == 2 and sum(1 for box in boxes if box) <= 1
 
 
 def horizontal_rules(edges: list[dict]) -> list[tuple[float, float, float]]:

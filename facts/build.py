@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from perfreports.extract.model import Document
+from perfreports.facts.documents import document_id
 from perfreports.facts.figures import figure_rows
 from perfreports.facts.indicators import indicator_rows
 from perfreports.facts.records import Problem, Records
@@ -27,8 +28,9 @@ def build_records(document: Document, *, report_id: str, source_file: str, sourc
         return Records(source_file, source_path, report_id, problems=warnings + (own(refused),))
     kind_warning = () if read.kind.recognised else (own(Problem.warning(
         "unknown_report_type", f"Loaded as report_type other: {read.kind.reason}.", stage="normalize")),)
+    report = replace(read.row, document_id=document_id(read.row, indicators))
     return Records(
-        source_file, source_path, report_id, report=read.row, indicators=tuple(indicators),
-        figures=tuple(figure_rows(document, report_id, read.row.fiscal_year)), fields=read.fields,
+        source_file, source_path, report_id, report=report, indicators=tuple(indicators),
+        figures=tuple(figure_rows(document, report_id, report.fiscal_year)), fields=read.fields,
         problems=warnings + kind_warning + tuple(own(p) for p in (*table_problems, *read.problems)),
     )

@@ -28,6 +28,14 @@ class ReportRow:
     spent_yuan: Decimal | None = None
     execution_rate_pct: Decimal | None = None
     arrival_rate_pct: Decimal | None = None
+    # The same report in several files (PDF, DOCX, scan) shares it (facts/documents.py).
+    document_id: str | None = None
+    province: str | None = None  # short name (四川), from the agency, title or opening text
+    # Set by stage checks from the values above:
+    computed_execution_rate_pct: Decimal | None = None  # spent ÷ budget × 100, rounded to 0.01
+    time_progress_pct: Decimal | None = None  # 序时进度 at the cutoff: months elapsed ÷ months of the period
+    behind_schedule: bool | None = None  # None: not judged (no cutoff, rate or budget)
+    missing_parts: str | None = None  # what a report of its kind should hold but this one lacks
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@
                                           indicator_achievement.png, report.html]
 
 Every number comes from the DuckDB views `report_summary` and `indicator_achievement`
-(storage/views.py), so what the files show is one SQL query away. The same report ingested in two
-formats (PDF and DOCX of one text) is shown once, with both file names.
+(storage/views.py), so what the files show is one SQL query away. The files of one document (the
+PDF, DOCX and scan of one report: `documents`) are one row, with their file names.
 """
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ SUMMARY_COLUMNS = (
     Column("indicators_met", "指标达成", "int", 9), Column("indicators_missed", "指标未达成", "int", 11),
     Column("indicators_not_judged", "未评判", "int", 8), Column("warnings", "警告数", "int", 8),
     Column("warning_codes", "警告类型", width=36), Column("source_files", "文件", width=40),
+    Column("disagreements", "文件间不一致", width=24),
 )
 DETAIL_COLUMNS = (
     Column("agency", "单位", width=20), Column("fiscal_year", "年度", "int", 7),
@@ -127,32 +128,25 @@ class CompareData:
 
 
 def read(con: duckdb.DuckDBPyConnection, by: str) -> CompareData:
-    summary = _dicts(con, "SELECT * FROM report_summary")
-    contents = _dicts(con, """
-        SELECT report_id, string_agg(concat_ws('|', indicator, actual_raw, goal_raw), ';'
-                                     ORDER BY table_no, row_no) AS indicator_content
-        FROM indicator_achievement GROUP BY report_id""")
-    content = {c["report_id"]: c["indicator_content"] for c in contents}
-    for row in summary:
-        row["indicator_content"] = content.get(row["report_id"])
-    reports = _one_per_report(summary)
+    reports = _dicts(con, "SELECT * FROM report_summary")  # one row per document
     for r in reports:
         r["report_type_label"] = report_type(r["report_type"]).label
     reports.sort(key=lambda r: (_sortable(r[by]), _sortable(r["agency"]), _sortable(r["fiscal_year"]),
                                 _sortable(r["report_type"])))
     _label(reports)
     kept = {r["report_id"]: r for r in reports}
-    indicators = [i for i in _dicts(con, "SELECT * FROM indicator_achievement ORDER BY report_id, table_no, row_no")
-                  if i["report_id"] in kept]
+    indicators = _dicts(con, "SELECT * FROM indicator_achievement ORDER BY report_id, table_no, row_no")
     for i in indicators:
         i["report_type_label"] = kept[i["report_id"]]["report_type_label"]
         i["outcome_label"] = charts.OUTCOME_LABELS[i["outcome"]]
+    # The problems of the file that stands for each document, and of files read from no document
+    # (unreadable, not a report); a disagreement between a document's files whichever file has it.
     problems = _dicts(con, """
         SELECT r.agency, r.fiscal_year, p.source_file, p.severity, p.code, p.message, p.stage, p.report_id
         FROM problems p LEFT JOIN reports r USING (report_id)
+        WHERE r.report_id IS NULL OR p.report_id IN (SELECT report_id FROM documents)
+           OR p.code = 'document_mismatch'
         ORDER BY r.agency NULLS LAST, r.fiscal_year, p.source_file, p.severity, p.code""")
-    duplicates = {rid for r in reports for rid in r["duplicate_ids"]}
-    problems = [p for p in problems if p["report_id"] not in duplicates]
     return CompareData(by, reports, indicators, problems)
 
 
@@ -160,28 +154,6 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-_SAME_REPORT = ("title", "agency", "fiscal_year", "project_name", "report_type", "cutoff_date",
-                "budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct",
-                "warning_codes", "warnings", "indicator_content")
-_FORMAT_PREFERENCE = {"pdf": 0, "docx": 1, "scanned_pdf": 2}
-
-
-def _one_per_report(summary: list[dict]) -> list[dict]:
-    """Documents with the same title, figures, indicator values and warnings (one report as PDF
-    and DOCX) → one row listing both files."""
-    by_content: dict[tuple, list[dict]] = defaultdict(list)
-    for row in summary:
-        by_content[tuple(row[k] for k in _SAME_REPORT)].append(row)
-    reports = []
-    for rows in by_content.values():
-        rows.sort(key=lambda r: (_FORMAT_PREFERENCE.get(r["source_format"], 9), r["source_file"]))
-        keep = dict(rows[0])
-        keep["source_files"] = ", ".join(r["source_file"] for r in rows)
-        keep["duplicate_ids"] = [r["report_id"] for r in rows[1:]]
-        reports.append(keep)
-    return reports
 
 
 def _label(reports: list[dict]) -> None:

@@ -19,13 +19,16 @@ import pyarrow as pa
 from perfreports.checks.targets import judge
 from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
 from perfreports.storage import DEFAULT_DB  # noqa: F401 (re-exported)
-from perfreports.storage.views import VIEWS
+from perfreports.storage.views import VIEWS, documents_query
 
 # 2: indicators.level1_weight, indicators.other_columns (added to older stores on open), table
 #    report_fields (created on open)
 # 3: indicators.outcome, judged_against, achievement_pct (added on open, and filled in for the
 #    rows stored before: checks.targets.judge)
-SCHEMA_VERSION = 3
+# 4: reports.document_id, province, computed_execution_rate_pct, time_progress_pct, behind_schedule,
+#    missing_parts
+#    (added on open; null for rows read before: ingest with --force to fill them)
+SCHEMA_VERSION = 4
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 
@@ -215,16 +218,25 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
 
     Rows of `records.report_id` are deleted first (and, for every path, the problems of earlier
     runs that could not read it, and the rows of the report it held before its bytes changed),
-    so re-ingesting a path never duplicates a row.
+    so re-ingesting a path never duplicates a row. Identical bytes under several paths are one
+    report whose rows name the first of those paths in sort order, whatever order they are
+    written in (workers finish in any order): a later path only gets its `files` row.
     """
     tables = record_tables(records)
     if file is not None:
         tables["files"] = to_arrow("files", [file])
     con.begin()
     try:
-        _delete(con, records, file)
+        if file is not None and _stored_under_an_earlier_path(con, records.report_id, file.source_path):
+            tables = {"files": tables["files"]}  # the same bytes: the rows naming the first path stand
+            _delete(con, Records(records.source_file, records.source_path, None), file)
+        else:
+            _delete(con, records, file)
         for table, rows in tables.items():
             _insert(con, table, rows)
+        mismatch = _document_mismatch(con, records) if "reports" in tables else None
+        if mismatch is not None:
+            _insert(con, "problems", to_arrow("problems", [mismatch]))
         con.commit()
     except BaseException:
         try:
@@ -232,6 +244,26 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
         except duckdb.TransactionException:
             pass  # no transaction left to undo (the error came with the commit): keep the first error
         raise
+
+
+def _document_mismatch(con: duckdb.DuckDBPyConnection, records: Records) -> ProblemRow | None:
+    """A `document_mismatch` warning when other files of this report (same `document_id`) state
+    other values (`documents.disagreements`)."""
+    report = records.report
+    if report is None or report.document_id is None:
+        return None
+    found = con.execute(f"SELECT disagreements FROM ({documents_query(one_document=True)})",
+                        [report.document_id]).fetchone()
+    if found is None or found[0] is None:
+        return None
+    others = [name for (name,) in con.execute(
+        "SELECT source_file FROM reports WHERE document_id = ? AND report_id <> ? ORDER BY source_file",
+        [report.document_id, report.report_id]).fetchall()]
+    message = (f"本文件与同一报告的其他文件（{'、'.join(others)}）所载内容不一致：{found[0]}。"
+               "请核对哪一份是定稿。")
+    return ProblemRow(**_values(Problem.warning("document_mismatch", message, stage="load",
+                                                source_file=records.source_file, report_id=records.report_id)),
+                      source_path=records.source_path)
 
 
 def record_tables(records: Records) -> dict[str, pa.Table]:
@@ -295,15 +327,29 @@ def _delete(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | No
         con.execute("DELETE FROM files WHERE source_path = ?", [file.source_path])
 
 
+def _stored_under_an_earlier_path(con: duckdb.DuckDBPyConnection, report_id: str | None, source_path: str) -> bool:
+    if report_id is None:
+        return False
+    return con.execute("SELECT count(*) FROM files WHERE report_id = ? AND source_path < ?",
+                       [report_id, source_path]).fetchone()[0] > 0
+
+
 def _delete_previous_report(con: duckdb.DuckDBPyConnection, source_path: str) -> None:
-    """Rows of the report this path held before its bytes changed, unless another path holds it."""
-    previous = con.execute(
-        "SELECT report_id FROM files WHERE source_path = ? AND report_id IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM files other WHERE other.report_id = files.report_id "
-        "AND other.source_path <> files.source_path)", [source_path]).fetchone()
-    if previous is not None:
+    """Rows of the report this path held before its bytes changed — or, where other paths still
+    hold those bytes, those rows renamed to the first of them."""
+    previous = con.execute("SELECT report_id FROM files WHERE source_path = ? AND report_id IS NOT NULL",
+                           [source_path]).fetchone()
+    if previous is None:
+        return
+    holder = con.execute("SELECT min(source_path), arg_min(source_file, source_path) FROM files "
+                         "WHERE report_id = ? AND source_path <> ?", [previous[0], source_path]).fetchone()
+    if holder[0] is None:
         for table in DATASET_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [previous[0]])
+        return
+    for table in ("reports", "problems"):
+        con.execute(f"UPDATE {table} SET source_path = ?, source_file = ? WHERE report_id = ? AND source_path = ?",
+                    [*holder, previous[0], source_path])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:

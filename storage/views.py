@@ -1,21 +1,65 @@
 """Analyst views over the dataset tables, created with the store's schema (storage/store.py).
+They read what the stages stored (a row's judgement, a report's time progress); nothing is judged
+again here.
 
-- `indicator_achievement`: one row per indicator row with an actual, with the judgement stored
-  on the row (`outcome` met / missed / not_judged, `judged_against`, `achievement_pct`: made once,
-  in checks/targets.py, the same the warnings use); `goal_raw` the target it was judged against;
-  `indicator_key` is the name normalized for
-  matching the same indicator across years and agencies (quotes, bracketed units, punctuation and
-  one ending such as 人数/数量/场次 removed).
-- `report_summary`: one row per report with budget, spending, execution rate, the time-proportional
-  progress at the cutoff (序时进度, months elapsed / months of the period), the gap, indicators
-  met/missed/not judged and the warnings.
+- `documents`: one row per document — the files that hold one report (PDF, DOCX, scan) share a
+  `document_id` — with the file that stands for it (`report_id`: a PDF before a DOCX before a
+  scan), its files, and the fields they disagree on.
+- `indicator_achievement`: one row per indicator row with an actual, of the file that stands for
+  its document: the stored judgement (`outcome` met / missed / not_judged, `judged_against`,
+  `achievement_pct`), `goal_raw` the target it was judged against, `indicator_key` the name
+  normalized for matching across years and agencies (quotes, bracketed units, punctuation and one
+  ending such as 人数/数量/场次 removed).
+- `report_summary`: one row per document with budget, spending, stated and computed execution
+  rate, the time-proportional progress at the cutoff (序时进度), the gap, behind_schedule, the
+  parts missing, indicator rows read, indicators met/missed/not judged and the warnings.
 """
 from __future__ import annotations
 
+# Fields compared between the files of one document; a difference is listed in
+# `documents.disagreements` and gives a `document_mismatch` warning.
+COMPARED_FIELDS = ("title", "report_type", "fiscal_year", "project_name", "agency", "assessor", "report_date",
+                   "period_start", "period_end", "cutoff_date", "budget_yuan", "received_yuan", "spent_yuan",
+                   "execution_rate_pct", "arrival_rate_pct")
+_FORMAT_ORDER = "CASE r.source_format WHEN 'pdf' THEN 0 WHEN 'docx' THEN 1 WHEN 'doc' THEN 2 ELSE 3 END"
+
+
+def _disagreement(field: str) -> str:
+    return f"CASE WHEN count(DISTINCT coalesce(CAST({field} AS VARCHAR), '∅')) > 1 THEN '{field}' END"
+
+
+def documents_query(one_document: bool = False) -> str:
+    """The `documents` view's query; with `one_document`, for the document_id given as `?` only
+    (what the store asks after writing each file, without aggregating the whole table)."""
+    only = "WHERE coalesce(r.document_id, r.report_id) = ?" if one_document else ""
+    return f"""
+WITH ranked AS (
+    SELECT r.*, coalesce(r.document_id, r.report_id) AS doc,
+        row_number() OVER (PARTITION BY coalesce(r.document_id, r.report_id)
+                           ORDER BY {_FORMAT_ORDER}, r.source_file, r.report_id) AS file_rank
+    FROM reports r {only}
+), content AS (
+    SELECT report_id, md5(string_agg(concat_ws('|', table_no, row_no, indicator, target_raw, stage_target_raw,
+                                               actual_raw), ';' ORDER BY table_no, row_no)) AS indicators_digest
+    FROM indicators WHERE report_id IN (SELECT report_id FROM ranked) GROUP BY report_id
+)
+SELECT doc AS document_id,
+    arg_min(report_id, file_rank) AS report_id,
+    count(*) AS files,
+    string_agg(source_file, ', ' ORDER BY file_rank) AS source_files,
+    nullif(concat_ws(', ', {", ".join(_disagreement(f) for f in COMPARED_FIELDS)},
+        CASE WHEN count(DISTINCT coalesce(c.indicators_digest, '∅')) > 1 THEN 'indicators' END), '') AS disagreements
+FROM ranked LEFT JOIN content c USING (report_id)
+GROUP BY doc
+"""
+
+
+DOCUMENTS = "CREATE OR REPLACE VIEW documents AS" + documents_query()
+
 INDICATOR_ACHIEVEMENT = r"""
 CREATE OR REPLACE VIEW indicator_achievement AS
-SELECT i.report_id, r.source_file, r.agency, r.fiscal_year, r.report_type, r.project_name,
-    i.table_no, i.table_title, i.row_no, i.page, i.level1, i.level2, i.indicator,
+SELECT d.document_id, i.report_id, r.source_file, r.agency, r.province, r.fiscal_year, r.report_type,
+    r.project_name, i.table_no, i.table_title, i.row_no, i.page, i.level1, i.level2, i.indicator,
     regexp_replace(regexp_replace(regexp_replace(i.indicator,
         '[（(][^（）()]{0,6}[）)]', '', 'g'),
         '[[:punct:][:space:]“”‘’「」《》、，。：；！？·—…]', '', 'g'),
@@ -26,50 +70,41 @@ SELECT i.report_id, r.source_file, r.agency, r.fiscal_year, r.report_type, r.pro
     CASE i.judged_against WHEN 'stage_target' THEN i.stage_target_raw WHEN 'target' THEN i.target_raw END AS goal_raw,
     coalesce(i.outcome, 'not_judged') AS outcome,
     i.achievement_pct
-FROM indicators i JOIN reports r USING (report_id)
+FROM indicators i JOIN reports r USING (report_id) JOIN documents d USING (report_id)
 WHERE i.actual_raw IS NOT NULL
 """
 
 REPORT_SUMMARY = r"""
 CREATE OR REPLACE VIEW report_summary AS
-WITH period AS (
-    SELECT r.*,
-        coalesce(r.period_start, make_date(year(r.cutoff_date), 1, 1)) AS p_start,
-        coalesce(r.period_end, make_date(year(coalesce(r.period_start, r.cutoff_date)), 12, 31)) AS p_end
-    FROM reports r
-), months AS (
-    SELECT *,
-        (year(cutoff_date) - year(p_start)) * 12 + month(cutoff_date) - month(p_start)
-            + day(cutoff_date) / day(last_day(cutoff_date)) AS m_elapsed,
-        (year(p_end) - year(p_start)) * 12 + month(p_end) - month(p_start)
-            + day(p_end) / day(last_day(p_end)) AS m_total
-    FROM period
-), progress AS (
-    SELECT *, CASE WHEN cutoff_date IS NOT NULL AND m_total > 0
-        THEN round(least(greatest(m_elapsed, 0), m_total) / m_total * 100, 2) END AS time_progress_pct
-    FROM months
-), achieved AS (
+WITH achieved AS (
     SELECT report_id,
         count(*) FILTER (WHERE outcome = 'met') AS indicators_met,
         count(*) FILTER (WHERE outcome = 'missed') AS indicators_missed,
         count(*) FILTER (WHERE outcome = 'not_judged') AS indicators_not_judged
     FROM indicator_achievement GROUP BY report_id
+), rows_read AS (
+    SELECT report_id, count(*) AS indicator_rows FROM indicators GROUP BY report_id
 ), warned AS (
-    SELECT report_id, count(*) AS warnings,
-        string_agg(DISTINCT code, ', ' ORDER BY code) AS warning_codes
-    FROM problems WHERE severity = 'warning' GROUP BY report_id
+    SELECT r.report_id, count(*) AS warnings,
+        string_agg(DISTINCT p.code, ', ' ORDER BY p.code) AS warning_codes
+    FROM problems p JOIN reports r USING (report_id)
+    WHERE p.severity = 'warning' GROUP BY r.report_id
 )
-SELECT p.report_id, p.source_file, p.source_format, p.title, p.agency, p.fiscal_year, p.project_name,
-    p.report_type, p.cutoff_date, p.budget_yuan, p.received_yuan, p.spent_yuan,
-    p.execution_rate_pct, p.arrival_rate_pct, p.time_progress_pct,
-    round(p.execution_rate_pct - p.time_progress_pct, 2) AS schedule_gap_pct,
+SELECT d.document_id, r.report_id, d.files, d.source_files, d.disagreements,
+    r.source_file, r.source_format, r.title, r.agency, r.province, r.fiscal_year, r.project_name,
+    r.report_type, r.cutoff_date, r.budget_yuan, r.received_yuan, r.spent_yuan,
+    r.execution_rate_pct, r.computed_execution_rate_pct, r.arrival_rate_pct, r.time_progress_pct,
+    round(r.execution_rate_pct - r.time_progress_pct, 2) AS schedule_gap_pct,
+    r.behind_schedule, r.missing_parts,
+    coalesce(n.indicator_rows, 0) AS indicator_rows,
     coalesce(a.indicators_met, 0) AS indicators_met,
     coalesce(a.indicators_missed, 0) AS indicators_missed,
     coalesce(a.indicators_not_judged, 0) AS indicators_not_judged,
     coalesce(w.warnings, 0) AS warnings, w.warning_codes
-FROM progress p
+FROM documents d JOIN reports r USING (report_id)
+LEFT JOIN rows_read n USING (report_id)
 LEFT JOIN achieved a USING (report_id)
 LEFT JOIN warned w USING (report_id)
 """
 
-VIEWS = (INDICATOR_ACHIEVEMENT, REPORT_SUMMARY)  # in dependency order
+VIEWS = (DOCUMENTS, INDICATOR_ACHIEVEMENT, REPORT_SUMMARY)  # in dependency order

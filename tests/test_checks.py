@@ -312,13 +312,30 @@ def test_missing_fields_one_warning_each():
     assert "指标表" in found[3].message
 
 
+def test_a_monitoring_table_without_stage_targets_is_missing_them():
+    rep = report()  # monitoring
+    found = list(missing_field(records(rep, indicators=[indicator(target_raw="≥100人", actual_raw="80人")])))
+    assert codes(found) == ["missing_field"] and "本阶段目标" in found[0].message
+    evaluation = report(report_type="self_evaluation", cutoff_date=None)
+    assert list(missing_field(records(evaluation, indicators=[indicator(target_raw="≥100人")]))) == []
+
+
+def test_checked_fills_the_report_judgement():
+    late = checks.checked(records(report(execution_rate_pct=D("27.45")), indicators=[indicator(stage_target_raw="≥80人")]))
+    assert late.report.computed_execution_rate_pct == D("27.46")  # 1345368 / 4900000, rounded
+    assert late.report.behind_schedule is True and late.report.missing_parts is None
+    no_cutoff = checks.checked(records(report(cutoff_date=None, budget_yuan=None)))
+    assert no_cutoff.report.behind_schedule is None and no_cutoff.report.computed_execution_rate_pct is None
+    assert no_cutoff.report.missing_parts == "budget_yuan, cutoff_date, indicators"
+
+
 def test_self_evaluation_needs_no_cutoff():
     rep = report(report_type="self_evaluation", cutoff_date=None)
     assert list(missing_field(records(rep, indicators=[indicator()]))) == []
 
 
 def test_run_checks_makes_warnings_of_stage_check():
-    problems = checks.run_checks(records(report(execution_rate_pct=D(30)), indicators=[indicator()]))
+    problems = checks.run_checks(records(report(execution_rate_pct=D(30)), indicators=[indicator(stage_target_raw="≥80人")]))
     assert {(p.severity, p.stage, p.report_id, p.source_file) for p in problems} == {("warning", "check", "r1", "r.pdf")}
     assert Counter(p.code for p in problems) == Counter({"rate_mismatch": 1, "behind_schedule": 2})
     assert checks.run_checks(Records("x.pdf", "x.pdf", None)) == []

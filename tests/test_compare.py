@@ -75,7 +75,8 @@ def test_indicator_achievement_judges_like_the_checks(con):
     view = {(r, t, n): o for r, t, n, o in con.execute(
         "SELECT report_id, table_no, row_no, outcome FROM indicator_achievement").fetchall()}
     judged = 0
-    for values in con.execute("SELECT * FROM indicators WHERE actual_raw IS NOT NULL").fetchall():
+    for values in con.execute("SELECT i.* FROM indicators i JOIN documents USING (report_id) "
+                              "WHERE actual_raw IS NOT NULL").fetchall():
         row = IndicatorRow(**dict(zip(names, values)))
         assert view[row.report_id, row.table_no, row.row_no] == checks.judge(row, types[row.report_id]).outcome, row
         judged += 1
@@ -102,7 +103,10 @@ def test_xlsx_sheets_values_and_formatting(out):
     assert seed["序时进度"].value == pytest.approx(0.8333)
     assert seed["进度差（百分点）"].value == pytest.approx(-55.88)
     assert (seed["指标达成"].value, seed["指标未达成"].value, seed["警告数"].value) == (19, 2, 6)
-    assert len(rows) == 4  # seed, xiling, xindu and its variant
+    assert len(rows) == 3  # seed, xiling, and xindu with its variant: one report, two files that disagree
+    [xindu] = [r for r in rows if r["单位"].value == "成都市新都区总工会"]
+    assert xindu["文件"].value == "xindu-2024-missed-target.pdf, xindu-2024-monitoring.pdf"
+    assert xindu["文件间不一致"].value == "indicators" and seed["文件间不一致"].value is None
     for name in compare.SHEETS:
         assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
     assert sheet.column_dimensions["A"].width == 20
@@ -117,6 +121,7 @@ def test_xlsx_sheets_values_and_formatting(out):
     problems = [r for r in book["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert any(r[4] == "table_prose_mismatch" and "997" in r[5] and "1000" in r[5] for r in problems)
     assert any(r[4] == "below_stage_target" and "580人" in r[5] for r in problems)
+    assert any(r[4] == "document_mismatch" and "xindu-2024-monitoring.pdf" in r[5] for r in problems)
 
 
 def test_compare_by_year_orders_by_year(out, tmp_path):

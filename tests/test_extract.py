@@ -174,3 +174,21 @@ def test_a_scanned_page_among_text_pages_without_the_ocr_engine_is_left_out_with
     assert (document.source_format, document.pages) == ("pdf", 4)
     assert document.warnings == (("ocr_pages", "Page 4 has no text layer and was not read: no OCR here."),)
     assert any("成都市新都区总工会" in b.text for b in document.blocks if not isinstance(b, Table))
+
+
+def _chars(text: str, x0: float, top: float) -> list[dict]:
+    return [{"text": ch, "x0": x0 + 10 * i, "x1": x0 + 10 * i + 10, "top": top, "bottom": top + 10, "size": 10}
+            for i, ch in enumerate(text)]
+
+
+def test_a_framed_line_is_text_not_a_table():
+    """A one-row grid with text in one cell (a boxed title; large type's strokes on a scan) is a
+    line of text; with text in two cells it is a table."""
+    from perfreports.extract.lines import PageTable, TextLine
+    from perfreports.extract.page import Grid, compose_page
+    grid = Grid(xs=(0, 100, 200, 300), ys=(0, 20),
+                boxes=((0, 0, 100, 20), (100, 0, 200, 20), (200, 0, 300, 20)), slots=((0, 1, 2),))
+    framed = compose_page(1, 800, _chars("绩效监控报告", 5, 5), [grid])
+    assert [type(item) for item in framed.items] == [TextLine] and framed.items[0].text == "绩效监控报告"
+    table = compose_page(1, 800, _chars("指标", 5, 5) + _chars("完成", 105, 5), [grid])
+    assert [type(item) for item in table.items] == [PageTable]

@@ -241,6 +241,29 @@ def test_changed_bytes_keep_the_old_report_while_another_path_has_it(con):
     assert count(con, "reports", old) == 1 and count(con, "reports", new) == 1
 
 
+def _stored_paths(con) -> list[tuple]:
+    return con.execute("SELECT source_path FROM reports UNION ALL SELECT DISTINCT source_path FROM problems "
+                       "ORDER BY 1").fetchall()
+
+
+@pytest.mark.parametrize("order", [("in/a.pdf", "in/b.pdf"), ("in/b.pdf", "in/a.pdf")])
+def test_identical_bytes_name_the_first_path_whatever_the_order_written(con, order):
+    """Workers finish in any order: the stored rows must not depend on it (a re-run gives the same)."""
+    for path in order:
+        store.write(con, seed_records(SEED_ID, path), _file(path, SEED_ID))
+    assert _stored_paths(con) == [("in/a.pdf",), ("in/a.pdf",)]
+    assert count(con, "reports") == 1 and count(con, "files") == 2
+
+
+def test_when_the_first_path_changes_its_rows_move_to_the_next(con):
+    for path in ("in/a.pdf", "in/b.pdf", "in/c.pdf"):
+        store.write(con, seed_records(SEED_ID, path), _file(path, SEED_ID))
+    other = "fedcba9876543210"
+    store.write(con, seed_records(other, "in/a.pdf"), _file("in/a.pdf", other))
+    rows = con.execute("SELECT report_id, source_path FROM reports ORDER BY report_id").fetchall()
+    assert rows == [(SEED_ID, "in/b.pdf"), (other, "in/a.pdf")]
+
+
 def test_columns_are_derived_once_per_table():
     assert store.columns("reports") is store.columns("reports")  # on the hot path of every write
 
