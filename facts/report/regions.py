@@ -1,18 +1,19 @@
 """Which province a report comes from, as data: the 34 provincial-level divisions, every
 prefecture-level division (地级市, 地区, 自治州, 盟), and the districts and counties of the four
-municipalities, the provincial capitals and the sub-provincial cities — and `province_of`, which
-finds them in a report's agency, title and opening texts.
+municipalities, the provincial capitals and the sub-provincial cities (plus the seat of each
+自治州, 地区 and 盟) — and `province_of`, which finds them in a report's agency, title and opening
+texts:
 
     province_of("成都市新都区总工会", title, texts) -> Province(name="四川", …, evidence=("成都市", "新都区"))
 
-Written by hand from the divisions of 2024 (plus the few names reports of 2019–2021 still print,
-`FORMER_COUNTIES`, `FORMER_PREFECTURES`). Nothing is downloaded. A name counts only with its suffix (成都市, 凉山州, 新都区): bare
-city names are ordinary words too often (安康, 白银, 来宾, 大同, 长治).
+Written by hand from the divisions of 2024, plus the few names reports of 2019–2021 still print
+(`FORMER_COUNTIES`, `FORMER_PREFECTURES`); nothing is downloaded. A name counts only with its
+suffix (成都市, 凉山州, 新都区): bare city names are ordinary words too often (安康, 白银, 来宾, 长治).
 
 District names repeat across China (鼓楼区 is in 南京, 徐州, 福州 and 开封): a district or county
 name decides a province only when every place of that name lies in one province — within this
-table, and elsewhere (`SHARED`, the repeats outside the table). The same holds for the one-character
-abbreviations of document numbers (`川财绩〔2025〕10号`): 宁 is also 南京's, so `宁财…` decides nothing.
+table, and outside it (`SHARED`). Likewise the one-character abbreviation of a document number
+(`川财绩〔2025〕10号`): 宁 is also 南京's, so `宁财…` decides nothing (`SHARED_ABBREVIATIONS`).
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class Province:
     evidence: tuple[str, ...] = ()  # the words that decided it (set by `province_of`)
 
 
-# GB/T 2260 order. The abbreviation is the one provincial document numbers print (黔财, 云财, 陕财).
+# GB/T 2260 order. The abbreviation is the official one, which provincial document numbers print
+# (川财, 黔财, 云财) — but for 内蒙古, whose numbers print 内 (内财预).
 PROVINCES = tuple(Province(*row.split()) for row in """
     北京 北京市 京 | 天津 天津市 津 | 河北 河北省 冀 | 山西 山西省 晋 | 内蒙古 内蒙古自治区 蒙
     辽宁 辽宁省 辽 | 吉林 吉林省 吉 | 黑龙江 黑龙江省 黑 | 上海 上海市 沪 | 江苏 江苏省 苏
@@ -42,9 +44,9 @@ PROVINCES = tuple(Province(*row.split()) for row in """
     """.replace("|", "\n").split("\n") if row.strip())
 BY_NAME = {p.name: p for p in PROVINCES}
 _BY_FULL_NAME = {p.full_name: p.name for p in PROVINCES}
-# Other ways of writing a province that decide as firmly as its full name.
-PROVINCE_ALIASES = {"广西自治区": "广西", "内蒙古区": "内蒙古", "宁夏自治区": "宁夏", "新疆自治区": "新疆",
-                    "新疆生产建设兵团": "新疆", "内蒙": "内蒙古"}
+# Other ways of writing a province: as firm as its full name, or (内蒙) as its bare name.
+PROVINCE_ALIASES = {"广西自治区": "广西", "宁夏自治区": "宁夏", "新疆自治区": "新疆", "新疆生产建设兵团": "新疆"}
+SHORT_ALIASES = {"内蒙": "内蒙古"}
 
 # --- prefecture-level divisions: 293 地级市, 7 地区, 30 自治州, 3 盟 ------------------------------------
 
@@ -165,8 +167,24 @@ PROVINCE_COUNTIES = {
     "海南": "五指山市 琼海市 文昌市 万宁市 东方市 定安县 屯昌县 澄迈县 临高县 白沙黎族自治县 昌江黎族自治县"
             " 乐东黎族自治县 陵水黎族自治县 保亭黎族苗族自治县 琼中黎族苗族自治县",
     "新疆": "石河子市 阿拉尔市 图木舒克市 五家渠市 北屯市 铁门关市 双河市 可克达拉市 昆玉市 胡杨河市 新星市 白杨市",
-    "青海": "河南蒙古族自治县",  # in 黄南州: holds the name of another province
 }
+# The seat of each 自治州, 地区 and 盟 (大理市 is in 大理州): county-level names repeat nowhere in China.
+# Left out: 芒市 and 合作市 (光芒市场, 合作市级…).
+SEATS = {
+    "延吉市": "延边朝鲜族自治州", "加格达奇区": "大兴安岭地区", "乌兰浩特市": "兴安盟", "锡林浩特市": "锡林郭勒盟",
+    "阿拉善左旗": "阿拉善盟", "恩施市": "恩施土家族苗族自治州", "吉首市": "湘西土家族苗族自治州",
+    "马尔康市": "阿坝藏族羌族自治州", "康定市": "甘孜藏族自治州", "西昌市": "凉山彝族自治州",
+    "兴义市": "黔西南布依族苗族自治州", "凯里市": "黔东南苗族侗族自治州", "都匀市": "黔南布依族苗族自治州",
+    "楚雄市": "楚雄彝族自治州", "蒙自市": "红河哈尼族彝族自治州", "文山市": "文山壮族苗族自治州",
+    "景洪市": "西双版纳傣族自治州", "大理市": "大理白族自治州", "泸水市": "怒江傈僳族自治州",
+    "香格里拉市": "迪庆藏族自治州", "噶尔县": "阿里地区", "临夏市": "临夏回族自治州", "海晏县": "海北藏族自治州",
+    "同仁市": "黄南藏族自治州", "共和县": "海南藏族自治州", "玛沁县": "果洛藏族自治州", "玉树市": "玉树藏族自治州",
+    "德令哈市": "海西蒙古族藏族自治州", "昌吉市": "昌吉回族自治州", "博乐市": "博尔塔拉蒙古自治州",
+    "库尔勒市": "巴音郭楞蒙古自治州", "阿图什市": "克孜勒苏柯尔克孜自治州", "伊宁市": "伊犁哈萨克自治州",
+    "阿克苏市": "阿克苏地区", "喀什市": "喀什地区", "和田市": "和田地区", "塔城市": "塔城地区", "阿勒泰市": "阿勒泰地区",
+}
+# Places outside the table whose names hold a province's: without them 海南区 would read as 海南.
+TRAPS = {"海南区": "乌海市", "河南蒙古族自治县": "黄南藏族自治州", "河南县": "黄南藏族自治州"}
 # Names of 2019–2021 that reports of those years still print.
 FORMER_COUNTIES = {"江干区": "杭州市", "下城区": "杭州市", "湾里区": "南昌市", "郫县": "成都市", "新津县": "成都市",
                    "湟中县": "西宁市"}
@@ -176,11 +194,14 @@ FORMER_PREFECTURES = {"莱芜市": "山东"}  # 济南市莱芜区 and 钢城区
 # when all of them lie in one province. Names listed twice in the table (朝阳区: 北京, 长春) need no entry.
 SHARED = {
     "鼓楼区": "徐州市 开封市", "青山区": "包头市", "南山区": "鹤岗市", "普陀区": "舟山市", "宝山区": "双鸭山市",
-    "通州区": "南通市", "河东区": "临沂市", "新华区": "沧州市 平顶山市", "桥西区": "邢台市 张家口市",
+    "通州区": "南通市", "河东区": "临沂市", "新华区": "沧州市 平顶山市", "桥西区": "张家口市",
     "铁西区": "鞍山市 四平市", "城中区": "柳州市", "市中区": "枣庄市 乐山市 内江市",
     "中山区": "台湾省",  # 台北市, 基隆市
 }
-# Document-number abbreviations that a city prints too (青政发 is 青岛's): they decide nothing.
+# Document numbers are read after 财 (finance: 川财绩, 鄂财预), 政 or 办 (government: 鄂政办发); 府 is
+# left out, as cities number with it (鄂府发 is 鄂尔多斯's, not 湖北's). 内蒙古 numbers with 内 (内财预),
+# not its abbreviation 蒙; 内 is not read (内江 prints it too).
+# Abbreviations that a city prints too (青政发 is 青岛's): they decide nothing.
 SHARED_ABBREVIATIONS = {"宁": "南京市 宁德市", "青": "青岛市", "台": "台州市", "吉": "吉安市", "云": "云浮市",
                         "新": "新乡市"}
 
@@ -191,7 +212,7 @@ _STRONG, _WEAK = 2, 1  # a bare province name (四川, from 四川众信达咨�
 _HAN = "\u3400-\u9fff"
 _DOCUMENT_NUMBER = re.compile(
     rf"(?:(?<![{_HAN}])|(?<=[据照依按循和及与的见]))([{''.join(p.abbreviation for p in PROVINCES)}])"
-    rf"(?:财|府|政|办|工|委|发|人社|教|卫)[{_HAN}]{{0,5}}[〔\[【(]\s*(?:19|20)\d\d\s*[〕\]】)]\s*第?\s*\d+\s*号")
+    rf"(?:财|政|办)[{_HAN}]{{0,5}}[〔\[【(]\s*(?:19|20)\d\d\s*[〕\]】)]\s*第?\s*\d+\s*号")
 # Where a name ends inside a longer word: 中原区域, 中山市场, 北京路.
 _NOT_AFTER = {"区": ("域", "划", "间"), "市": ("场",),
               "short": ("路", "街", "大街", "大道", "东路", "西路", "南路", "北路", "中路")}
@@ -210,8 +231,8 @@ def _county_provinces() -> dict[str, frozenset[str]]:
     for province, names in PROVINCE_COUNTIES.items():
         for name in names.split():
             found.setdefault(name, set()).add(province)
-    for name, city in FORMER_COUNTIES.items():
-        found.setdefault(name, set()).add(_province_of_place(city))
+    for name, place in (FORMER_COUNTIES | SEATS | TRAPS).items():
+        found.setdefault(name, set()).add(_province_of_place(place))
     for name, places in SHARED.items():
         found[name].update(_province_of_place(place) for place in places.split())
     return {name: frozenset(provinces) for name, provinces in found.items()}
@@ -226,6 +247,7 @@ def _names() -> dict[str, tuple[frozenset[str], int]]:
     names.update({p.name: (frozenset({p.name}), _WEAK) for p in PROVINCES})
     names.update({p.full_name: (frozenset({p.name}), _STRONG) for p in PROVINCES})
     names.update({alias: (frozenset({name}), _STRONG) for alias, name in PROVINCE_ALIASES.items()})
+    names.update({alias: (frozenset({name}), _WEAK) for alias, name in SHORT_ALIASES.items()})
     names.update({name: (frozenset({p}), _STRONG) for name, p in PREFECTURES.items()})
     names.update({short: (frozenset({PREFECTURES[full]}), _STRONG) for short, full in PREFECTURE_SHORT.items()})
     names.update({name: (frozenset({p}), _STRONG) for name, p in FORMER_PREFECTURES.items()})
@@ -267,9 +289,11 @@ def places(text: str) -> list[tuple[str, frozenset[str], int]]:
 
 def province_of(agency: str | None, title: str | None, texts: Iterable[str] = ()) -> Province | None:
     """The province of a report: from its agency, else its title, else its opening texts (the first
-    `OPENING_CHARS` characters of `texts`). The first of these naming a province decides, through the
-    weightiest names it holds; two provinces named with equal weight there give None, and so does a
-    name that exists in two provinces (鼓楼区) when nothing else is named."""
+    `OPENING_CHARS` characters of `texts`: cover lines, paragraphs, table rows in reading order). The
+    first of these naming a province decides, through the weightiest names it holds (a bare province
+    name counts less than 四川省, 成都市, 新都区 or 川财绩〔2025〕10号), which become the `evidence`.
+    Two provinces named with equal weight there give None; a name that exists in two provinces
+    (鼓楼区) names none."""
     for text in (agency, title, _opening(texts)):
         if not text:
             continue
@@ -298,6 +322,8 @@ def _opening(texts: Iterable[str]) -> str:
     for text in texts:
         if size >= OPENING_CHARS:
             break
+        if not text:
+            continue
         taken.append(text[:OPENING_CHARS - size])
         size += len(taken[-1])
     return "\n".join(taken)
