@@ -204,6 +204,8 @@ def _read_toml(path: Path) -> dict:
 
 
 def _one_line(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text (save the file as UTF-8)"
     return " ".join(str(error).split())
 
 
@@ -254,7 +256,7 @@ def _jieba():
 def name_words(name: str) -> frozenset[str]:
     """Every word of the name and every run of adjacent words (jieba's search mode, which also
     gives the dictionary words inside a long word: 困难职工 → 困难, 职工, 困难职工). A rule word
-    matches only on these boundaries, so 人数 never matches inside 工会会员人数 …"""
+    matches only on these boundaries: 农民 is a word of 培训农民人次, 运行费 none of 运行经费 (运行/经费)."""
     text = unicodedata.normalize("NFKC", name)
     tokens = list(_jieba().tokenize(text, mode="search"))
     starts = {start for _, start, _ in tokens}
@@ -314,11 +316,11 @@ class Matcher:
             return self.by_id[parents.pop()]
         return None
 
-    def _ancestors(self, concept: Concept) -> set[str]:
+    def _ancestors(self, concept: Concept | None) -> set[str]:
         found = set()
-        while concept.broader:
+        while concept is not None and concept.broader:
             found.add(concept.broader)
-            concept = self.by_id[concept.broader]
+            concept = self.by_id.get(concept.broader)
         return found
 
     def _fuzzy(self, key: str, words: frozenset[str], fits: list[Concept]) -> ConceptMatch | None:
