@@ -136,6 +136,7 @@ def test_install_puts_one_name_into_site_packages(installed):
     roots = {line.split("/")[0] for line in record.read_text(encoding="utf-8").splitlines()}
     assert roots <= {"perfreports", "perfreports-0.1.0.dist-info", "..", "bin"}
     assert (installed / "perfreports" / "extract" / "data" / "sign_templates.npz").is_file()
+    assert (installed / "perfreports" / "facts" / "concepts" / "vocabulary.toml").is_file()
 
 
 def test_the_installed_command_runs(installed, tmp_path):
