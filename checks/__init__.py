@@ -16,17 +16,17 @@ from functools import partial
 from perfreports.checks.funding import Finding, behind_schedule, judged_report, missing_field, rate_mismatch
 from perfreports.checks.messages import message
 from perfreports.checks.prose import table_prose_mismatch
-from perfreports.checks.rules import DEFAULT_RULES, ThresholdRule, load_rules
+from perfreports.checks.rules import DEFAULT_RULES, RuleSet, ThresholdRule, load_rules
 from perfreports.checks.targets import below_target, judge, judged
 from perfreports.facts.records import Problem, Records
 
-__all__ = ["checked", "run_checks", "judge", "ThresholdRule", "DEFAULT_RULES", "load_rules", "CODES"]
+__all__ = ["checked", "run_checks", "judge", "RuleSet", "ThresholdRule", "DEFAULT_RULES", "load_rules", "CODES"]
 
 CODES = ("rate_mismatch", "behind_schedule", "below_stage_target", "below_target",
          "table_prose_mismatch", "missing_field")
 
 
-def checked(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> Records:
+def checked(records: Records, rules: tuple[RuleSet, ...] | None = None) -> Records:
     """`records` with each indicator row judged, the report's computed values filled in
     (`judged_report`), and the checks' warnings added to its problems."""
     if records.report is None:
@@ -37,11 +37,11 @@ def checked(records: Records, rules: tuple[ThresholdRule, ...] | None = None) ->
     return replace(records, report=report, problems=records.problems + tuple(problems))
 
 
-def run_checks(records: Records, rules: tuple[ThresholdRule, ...] | None = None) -> list[Problem]:
+def run_checks(records: Records, rules: tuple[RuleSet, ...] | None = None) -> list[Problem]:
     """Warnings for one document whose rows are `judged`; nothing for a document that has no
     `reports` row.
 
-    `rules`: the behind_schedule rule set, read once by the caller (`checks.rules.configured_rules`);
+    `rules`: the behind_schedule rule sets, read once by the caller (`checks.rules.configured_rules`);
     the default set when None."""
     if records.report is None:
         return []

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import regex
 
 from perfreports.checks.messages import day, message, money, plain
-from perfreports.checks.rules import ThresholdRule
+from perfreports.checks.rules import RuleSet, ThresholdRule, rule_set_for
 from perfreports.facts.records import FigureRow, Records, ReportRow
 from perfreports.facts.report.vocabulary import report_type
 
@@ -93,10 +93,10 @@ def time_progress(cutoff: date, period_start: date | None, period_end: date | No
     return elapsed / total * HUNDRED, elapsed, total
 
 
-def applicable_rule(rules: tuple[ThresholdRule, ...], cutoff: date, year: int) -> ThresholdRule | None:
-    """The rule with the latest month-end on or before the cutoff."""
-    due = [r for r in rules if date(year, r.by_month, calendar.monthrange(year, r.by_month)[1]) <= cutoff]
-    return max(due, key=lambda r: r.by_month) if due else None
+def applicable_rule(thresholds: tuple[ThresholdRule, ...], cutoff: date, year: int) -> ThresholdRule | None:
+    """The threshold with the latest month-end on or before the cutoff."""
+    due = [t for t in thresholds if date(year, t.by_month, calendar.monthrange(year, t.by_month)[1]) <= cutoff]
+    return max(due, key=lambda t: t.by_month) if due else None
 
 
 def computed_execution_rate(r: ReportRow) -> Decimal | None:
@@ -123,7 +123,9 @@ def schedule_judged(r: ReportRow) -> bool:
     return r.cutoff_date is not None and r.execution_rate_pct is not None
 
 
-def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Iterator[Finding]:
+def behind_schedule(records: Records, rules: tuple[RuleSet, ...]) -> Iterator[Finding]:
+    """Execution below 序时进度 at the cutoff; and below the threshold of the rule set for the
+    report's province and year (`checks.rules.rule_set_for`), if one applies."""
     r = records.report
     if not schedule_judged(r):
         return
@@ -135,7 +137,8 @@ def behind_schedule(records: Records, rules: tuple[ThresholdRule, ...]) -> Itera
             progress=plain(progress), elapsed=plain(elapsed), total=plain(total),
             gap=plain(progress - rate)))
     year = (r.period_start.year if r.period_start else None) or r.fiscal_year or r.cutoff_date.year
-    rule = applicable_rule(rules, r.cutoff_date, year)
+    rule_set = rule_set_for(rules, r.province, year)
+    rule = applicable_rule(rule_set.thresholds, r.cutoff_date, year) if rule_set else None
     if rule is not None and rate < rule.min_rate_pct:
         yield Finding("behind_schedule", message(
             "behind_schedule.rule", cutoff=day(r.cutoff_date), rate=plain(rate, 4), source=rule.source,

@@ -1,16 +1,23 @@
-"""The rule set of `behind_schedule`: provincial execution-rate warning thresholds, as data.
+"""The rule sets of `behind_schedule`: provincial execution-rate warning thresholds, as data.
 
-The default is Sichuan's 川财绩〔2025〕10号: execution below 25% by the end of April, 40% by June,
-60% by August, 80% by October is a warning. Another province's set is a small TOML or JSON file
+Every report is held to 序时进度 (the share of its period elapsed at the cutoff). A provincial
+rule set adds thresholds — Sichuan's 川财绩〔2025〕10号: below 25% by the end of April, 40% by June,
+60% by August, 80% by October is a warning — and applies only to reports of its province and
+years: the report's `province` (facts/report/regions.py) and fiscal year pick the set; a report
+no set applies to is held to 序时进度 only. The shipped sets are `rules.toml` beside this file.
+Another file (TOML or JSON), named by `ingest --rules FILE` or the environment variable
+PERFREPORTS_CHECK_RULES, replaces them:
 
-    [[behind_schedule]]                  {"behind_schedule": [
-    by_month = 4                           {"by_month": 4, "min_rate_pct": 25, "source": "…"},
-    min_rate_pct = 25                      …]}
-    source = "川财绩〔2025〕10号"
+    [[rule_set]]                          {"rule_set": [
+    source = "川财绩〔2025〕10号"              {"source": "…", "province": "四川", "from_year": 2025,
+    province = "四川"   # omit: every one       "thresholds": [{"by_month": 4, "min_rate_pct": 25}, …]},
+    from_year = 2025    # optional            …]}
+    to_year = 2027      # optional
+    thresholds = [{by_month = 4, min_rate_pct = 25}, …]
 
-named by `ingest --rules FILE` or the environment variable PERFREPORTS_CHECK_RULES — read and
-checked once, before any file is read (a bad file is exit 2) — or passed to
-`checks.run_checks(records, rules=load_rules(path))`.
+A file of the earlier layout — a list `behind_schedule` of {by_month, min_rate_pct, source} — is
+one set for every province and year. The file is read and checked once, before any file is read
+(a bad one is exit 2).
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 RULES_ENV = "PERFREPORTS_CHECK_RULES"
+SHIPPED_RULES = Path(__file__).with_name("rules.toml")
 
 
 @dataclass(frozen=True)
@@ -39,38 +47,60 @@ class ThresholdRule:
             raise ValueError(f"behind_schedule rule: min_rate_pct must be 0..100, got {self.min_rate_pct!r}")
 
 
-SICHUAN_2025 = "川财绩〔2025〕10号"
-DEFAULT_RULES: tuple[ThresholdRule, ...] = tuple(
-    ThresholdRule(month, Decimal(rate), SICHUAN_2025) for month, rate in ((4, 25), (6, 40), (8, 60), (10, 80))
-)
+@dataclass(frozen=True)
+class RuleSet:
+    """Thresholds issued by `source`, for reports of `province` (None: any) in the fiscal years
+    `from_year`..`to_year` (None: open)."""
+
+    source: str
+    thresholds: tuple[ThresholdRule, ...]
+    province: str | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+
+    def applies(self, province: str | None, year: int | None) -> bool:
+        if self.province is not None and province != self.province:
+            return False
+        if year is None:
+            return self.from_year is None and self.to_year is None
+        return (self.from_year is None or year >= self.from_year) and (self.to_year is None or year <= self.to_year)
 
 
 class RulesError(ValueError):
     """A rules file that cannot be read or does not hold a valid rule set."""
 
 
-def load_rules(path: str | Path) -> tuple[ThresholdRule, ...]:
-    """The `behind_schedule` rules of a .toml or .json file, sorted by month."""
+def rule_set_for(rules: tuple[RuleSet, ...], province: str | None, year: int | None) -> RuleSet | None:
+    """The set for a report of `province` and `year`: a set of its own province before a set for
+    every province; None when none applies (only 序时进度 then)."""
+    applying = [s for s in rules if s.applies(province, year)]
+    return min(applying, key=lambda s: s.province is None) if applying else None
+
+
+def load_rules(path: str | Path) -> tuple[RuleSet, ...]:
+    """The rule sets of a .toml or .json file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (OSError, ValueError) as err:
         raise RulesError(f"cannot read rules file {path}: {err}") from err
-    entries = data.get("behind_schedule") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise RulesError(f"{path}: expected a non-empty list `behind_schedule` of rules")
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: expected a list `rule_set` (or `behind_schedule`) of rules")
     try:
-        rules = [ThresholdRule(int(e["by_month"]), Decimal(str(e["min_rate_pct"])), str(e["source"]))
-                 for e in entries]
-    except (KeyError, TypeError, ArithmeticError, ValueError) as err:
-        raise RulesError(f"{path}: bad rule ({err}); each needs by_month, min_rate_pct, source") from err
-    return tuple(sorted(rules, key=lambda r: r.by_month))
+        if "rule_set" in data:
+            return tuple(_rule_set(entry) for entry in _entries(data["rule_set"], path, "rule_set"))
+        entries = _entries(data.get("behind_schedule"), path, "rule_set` (or `behind_schedule")
+        thresholds = tuple(_threshold(e, str(e["source"])) for e in entries)
+        return (RuleSet("; ".join(dict.fromkeys(t.source for t in thresholds)), _sorted(thresholds)),)
+    except (KeyError, TypeError, AttributeError, ArithmeticError, ValueError) as err:
+        raise RulesError(f"{path}: bad rule ({err}); a rule set needs source and thresholds "
+                         "(by_month, min_rate_pct); province, from_year, to_year are optional") from err
 
 
-def configured_rules(path: str | None = None) -> tuple[ThresholdRule, ...]:
-    """The rules of the file `path`, else of the file PERFREPORTS_CHECK_RULES names, else the
-    default set. `RulesError` for a file that cannot be read or holds no valid rule set."""
+def configured_rules(path: str | None = None) -> tuple[RuleSet, ...]:
+    """The rule sets of the file `path`, else of the file PERFREPORTS_CHECK_RULES names, else
+    the shipped ones. `RulesError` for a file that cannot be read or holds no valid rule set."""
     path = path or os.environ.get(RULES_ENV)
     if path:
         try:
@@ -79,3 +109,30 @@ def configured_rules(path: str | None = None) -> tuple[ThresholdRule, ...]:
             source = "--rules" if path != os.environ.get(RULES_ENV) else RULES_ENV
             raise RulesError(f"{source}: {err}") from err
     return DEFAULT_RULES
+
+
+def _entries(value, path: Path, name: str) -> list:
+    if not isinstance(value, list) or not value:
+        raise RulesError(f"{path}: expected a non-empty list `{name}` of rules")
+    return value
+
+
+def _rule_set(entry: dict) -> RuleSet:
+    source = str(entry["source"])
+    thresholds = _sorted(tuple(_threshold(t, source) for t in entry["thresholds"]))
+    if not thresholds:
+        raise ValueError(f"{source}: no thresholds")
+    years = [entry.get(k) for k in ("from_year", "to_year")]
+    return RuleSet(source, thresholds, entry.get("province") or None,
+                   *(int(y) if y is not None else None for y in years))
+
+
+def _threshold(entry: dict, source: str) -> ThresholdRule:
+    return ThresholdRule(int(entry["by_month"]), Decimal(str(entry["min_rate_pct"])), source)
+
+
+def _sorted(thresholds: tuple[ThresholdRule, ...]) -> tuple[ThresholdRule, ...]:
+    return tuple(sorted(thresholds, key=lambda t: t.by_month))
+
+
+DEFAULT_RULES: tuple[RuleSet, ...] = load_rules(SHIPPED_RULES)

@@ -19,6 +19,7 @@ from perfreports.checks.funding import Finding
 from perfreports.checks.messages import message, table_place
 from perfreports.facts.records import IndicatorRow, Records
 from perfreports.facts.report.vocabulary import report_type as type_of_report
+from perfreports.normalize import is_blank_value
 
 _DIRECTIONS = {">=", ">", "<=", "<"}
 _CODES = {"stage_target": "below_stage_target", "target": "below_target"}
@@ -29,9 +30,9 @@ class Judgement:
     outcome: str  # met, missed, not_judged
     against: str | None = None  # stage_target, target
     achievement_pct: Decimal | None = None
-
-
-NOT_JUDGED = Judgement("not_judged")
+    # Why not judged: qualitative (a target or actual in words), no_actual, no_target,
+    # no_stage_target (a mid-year actual with only a full-year target), units_differ, not_tracked
+    reason: str | None = None
 
 
 def effective_op(op: str, target: Decimal, row: IndicatorRow) -> str:
@@ -54,25 +55,30 @@ def misses(op: str, target: Decimal, actual: Decimal) -> bool:
     }[op]
 
 
-def judged_target(row: IndicatorRow, report_type: str | None) -> str | None:
-    """Which target the row's actual is compared with: `stage_target`, `target`, or None."""
-    if row.actual_value is None or row.adjustment == "deleted" or row.tracked is False:
-        return None
+def judged_target(row: IndicatorRow, report_type: str | None) -> tuple[str | None, str | None]:
+    """(which target the actual is compared with — `stage_target` or `target` —, or None and why not)."""
+    if row.adjustment == "deleted" or row.tracked is False:
+        return None, "not_tracked"
+    if row.actual_value is None:
+        return None, "qualitative" if row.actual_raw and not is_blank_value(row.actual_raw) else "no_actual"
     if row.stage_target_op is not None and row.stage_target_value is not None:
-        return "stage_target"
-    if row.stage_target_raw is None and not type_of_report(report_type).mid_year \
-            and row.target_op is not None and row.target_value is not None:
-        return "target"
-    return None
+        return "stage_target", None
+    if row.stage_target_raw and not is_blank_value(row.stage_target_raw):
+        return None, "qualitative"
+    if type_of_report(report_type).mid_year:
+        return None, "no_stage_target"
+    if row.target_op is not None and row.target_value is not None:
+        return "target", None
+    return None, "qualitative" if row.target_raw and not is_blank_value(row.target_raw) else "no_target"
 
 
 def judge(row: IndicatorRow, report_type: str | None) -> Judgement:
-    against = judged_target(row, report_type)
+    against, reason = judged_target(row, report_type)
     if against is None:
-        return NOT_JUDGED
+        return Judgement("not_judged", reason=reason)
     op, target, unit = (getattr(row, f"{against}_{part}") for part in ("op", "value", "unit"))
     if unit and row.actual_unit and unit != row.actual_unit:
-        return NOT_JUDGED
+        return Judgement("not_judged", reason="units_differ")
     op = effective_op(op, target, row)
     outcome = "missed" if misses(op, target, row.actual_value) else "met"
     pct = None
@@ -87,7 +93,8 @@ def judged(records: Records) -> Records:
 
     def with_judgement(row: IndicatorRow) -> IndicatorRow:
         j = judge(row, report_type)
-        return replace(row, outcome=j.outcome, judged_against=j.against, achievement_pct=j.achievement_pct)
+        return replace(row, outcome=j.outcome, judged_against=j.against, achievement_pct=j.achievement_pct,
+                       not_judged_reason=j.reason)
 
     return replace(records, indicators=tuple(with_judgement(row) for row in records.indicators))
 

@@ -6,16 +6,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from perfreports.extract.model import Document
+from perfreports.facts.concepts import Matcher, default_matcher, with_concepts
 from perfreports.facts.documents import document_id
 from perfreports.facts.figures import figure_rows
+from perfreports.facts.links import linked_figures
 from perfreports.facts.indicators import indicator_rows
 from perfreports.facts.records import Problem, Records
 from perfreports.facts.report import read_report
 
 
-def build_records(document: Document, *, report_id: str, source_file: str, source_path: str) -> Records:
+def build_records(document: Document, *, report_id: str, source_file: str, source_path: str,
+                  concepts: Matcher | None = None) -> Records:
     """All rows one document contributes to the dataset (the checks' warnings come after, in
-    `process.document_records`)."""
+    `process.document_records`); `concepts`: the matcher of indicator concepts (the shipped
+    vocabulary when None)."""
     def own(problem: Problem) -> Problem:
         return replace(problem, source_file=source_file, report_id=report_id)
 
@@ -29,8 +33,11 @@ def build_records(document: Document, *, report_id: str, source_file: str, sourc
     kind_warning = () if read.kind.recognised else (own(Problem.warning(
         "unknown_report_type", f"Loaded as report_type other: {read.kind.reason}.", stage="normalize")),)
     report = replace(read.row, document_id=document_id(read.row, indicators))
+    matcher = concepts or default_matcher()
+    indicators = with_concepts(indicators, matcher)
+    figures = linked_figures(figure_rows(document, report_id, report.fiscal_year), indicators, matcher)
     return Records(
-        source_file, source_path, report_id, report=report, indicators=tuple(indicators),
-        figures=tuple(figure_rows(document, report_id, report.fiscal_year)), fields=read.fields,
+        source_file, source_path, report_id, report=report, indicators=indicators, figures=figures,
+        fields=read.fields,
         problems=warnings + kind_warning + tuple(own(p) for p in (*table_problems, *read.problems)),
     )

@@ -74,6 +74,12 @@ class IndicatorRow:
     outcome: str | None = None  # met, missed, not_judged
     judged_against: str | None = None  # stage_target, target; None when not judged
     achievement_pct: Decimal | None = None  # actual / judged target × 100, for a minimum (≥) target
+    not_judged_reason: str | None = None  # qualitative, no_actual, no_target, no_stage_target, units_differ, not_tracked
+    # The measure this row reports, from the concept vocabulary (facts/concepts/): null when none fits.
+    concept_id: str | None = None
+    concept: str | None = None  # its Chinese name
+    concept_score: Decimal | None = None  # 1 from the user's crosswalk, 0.95 by a word rule, else the similarity
+    concept_how: str | None = None  # crosswalk, rule, fuzzy
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,10 @@ class FigureRow:
     section: str | None
     page: int | None
     sentence: str
+    # The indicator row it speaks about (facts/links.py), null when none or several fit:
+    concept_id: str | None = None  # the concept its label names
+    indicator_table_no: int | None = None
+    indicator_row_no: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,5 +10,20 @@ The stages, in the order a file goes through them (each imports only the ones be
 
 and what runs them: `process` (one file), `executors` (many files, local or Dask), `batch` (a
 run into a sink, with progress), `cli` (the command line). ARCHITECTURE.md has the map.
+
+For analysts (`api.py`): `perfreports.load("reports.duckdb")` gives the dataset as pandas
+DataFrames, `perfreports.read("report.pdf")` one document's rows without a database.
 """
 __version__ = "0.1.0"
+
+
+def load(db="reports.duckdb"):
+    """The dataset of a store made by `ingest`, as DataFrames (`perfreports.api.Dataset`)."""
+    from perfreports.api import load as load_store
+    return load_store(db)
+
+
+def read(path, **options):
+    """One file's rows as DataFrames, without a database (`perfreports.api.read`)."""
+    from perfreports.api import read as read_file
+    return read_file(path, **options)

@@ -7,6 +7,7 @@ files into the DuckDB store, export the dataset, compare, check the set-up.
     python pipeline.py compare [--db FILE] [--by agency|fiscal_year|report_type] --out DIR
     python pipeline.py doctor
     python pipeline.py explain FILE [--rows N]
+    python pipeline.py concepts [--db FILE] [--limit N] [--out FILE]
 
 Each file goes extract → facts → checks → load (`batch.py`); whatever fails becomes a `problems` row and
 the batch goes on. Options are checked once, before any file is read. Exit status 0 when every
@@ -23,7 +24,7 @@ import sys
 from collections import Counter
 
 from perfreports.storage import DEFAULT_DB, EXPORT_FORMATS
-from perfreports.terminal import plural
+from perfreports.terminal import plural, printable
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
 GROUPINGS = ("agency", "fiscal_year", "report_type")
@@ -101,6 +102,7 @@ def ingest_options(args):
         rules = configured_rules(args.rules)
     except RulesError as err:
         raise UsageError(str(err)) from err
+    concepts = crosswalk(args.concepts) if args.concepts else ()
     paths = find_inputs(args.paths)
     if not paths:
         raise UsageError(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
@@ -112,7 +114,18 @@ def ingest_options(args):
     return IngestOptions(tuple(paths), db=args.db or DEFAULT_DB, out_parquet=args.out_parquet,
                          executor=args.executor, scheduler=args.scheduler, ship_bytes=args.ship_bytes,
                          workers=args.workers, timeout=timeout or None, force=args.force,
-                         read=ReadOptions(rules=rules))
+                         read=ReadOptions(rules=rules, concepts=concepts))
+
+
+def crosswalk(path: str) -> tuple[tuple[str, str], ...]:
+    """The user's (indicator name, concept id) pairs of `--concepts FILE`, checked against the
+    vocabulary before any file is read."""
+    from perfreports.facts.concepts import ConceptsError, load_crosswalk
+    try:
+        pairs = load_crosswalk(path)  # unknown concept ids are found here, before any file is read
+    except ConceptsError as err:
+        raise UsageError(f"--concepts: {err}") from err
+    return tuple(sorted(pairs.items()))
 
 
 def cmd_ingest(args) -> int:
@@ -143,6 +156,27 @@ def cmd_status(args) -> int:
         print("\n".join(status_lines(status(con), db)))
     finally:
         con.close()
+    return 0
+
+
+def cmd_concepts(args) -> int:
+    import csv
+    from perfreports.storage.store import open_store, unmatched_concepts
+    db = _existing_db(args)
+    with open_store(db, read_only=True) as con:
+        names, total, matched = unmatched_concepts(con, args.limit)
+    share = f" ({matched / total:.0%})" if total else ""
+    print(f"{matched} of {plural(total, 'quantitative indicator row')} have a concept{share}; "
+          f"names without one, most documents first:")
+    rows = [("documents", "rows", "unit", "indicator")] + [(str(d), str(n), unit or "", name) for name, unit, d, n in names]
+    print("\n".join(f"  {d:>9}  {n:>4}  {u:<6}  {printable(name)}" for d, n, u, name in rows))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["indicator", "concept_id", "unit", "documents"])
+            writer.writerows([name, "", unit or "", d] for name, unit, d, _ in names)
+        print(f"wrote {args.out}: fill in concept_id (ids: facts/concepts/vocabulary.toml), then "
+              f"ingest again with --force --concepts {args.out}")
     return 0
 
 
@@ -238,8 +272,12 @@ def parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--force", action="store_true",
                             help="read files again even when their path and bytes were ingested before")
     ingest_cmd.add_argument("--rules", metavar="FILE",
-                            help="behind_schedule thresholds as a TOML/JSON file (default: the file "
-                                 "PERFREPORTS_CHECK_RULES names, else Sichuan's 川财绩〔2025〕10号)")
+                            help="behind_schedule rule sets by province and year, a TOML/JSON file "
+                                 "(default: the file PERFREPORTS_CHECK_RULES names, else the shipped "
+                                 "checks/rules.toml: Sichuan's 川财绩〔2025〕10号 for Sichuan from 2025)")
+    ingest_cmd.add_argument("--concepts", metavar="FILE",
+                            help="your crosswalk of indicator names to concept ids (CSV indicator,concept_id "
+                                 "or TOML [crosswalk]); it wins over the shipped vocabulary")
     ingest_cmd.add_argument("--executor", choices=("local", "dask"), default="local",
                             help="where documents are read: local worker processes, or Dask tasks "
                                  "on the cluster of --scheduler (a local one of --workers processes "
@@ -268,6 +306,17 @@ def parser() -> argparse.ArgumentParser:
         description="Show row counts per table, files by status and problems by code.")
     _add_db(status_cmd)
     status_cmd.set_defaults(run=cmd_status)
+
+    concepts_cmd = commands.add_parser(
+        "concepts", help="indicator names without a concept, by frequency",
+        description="List the quantitative indicator names that got no concept from the vocabulary, "
+                    "most documents first, to grow the vocabulary or your crosswalk (--concepts FILE "
+                    "of ingest). --out writes them as a crosswalk CSV to fill in.")
+    _add_db(concepts_cmd)
+    concepts_cmd.add_argument("--limit", type=_at_least_one, default=40, metavar="N",
+                              help="names listed (default: 40)")
+    concepts_cmd.add_argument("--out", metavar="FILE", help="also write them as a crosswalk CSV")
+    concepts_cmd.set_defaults(run=cmd_concepts)
 
     compare_cmd = commands.add_parser(
         "compare", help="compare reports: summary.xlsx, charts, report.html",

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from perfreports import extract
 from perfreports.checks import checked
-from perfreports.checks.rules import DEFAULT_RULES, ThresholdRule
+from perfreports.checks.rules import DEFAULT_RULES, RuleSet
 from perfreports.extract.model import Document
+from perfreports.facts.concepts import default_matcher
 from perfreports.facts.build import build_records
 from perfreports.facts.records import Problem, Records
 from perfreports.storage.store import FileRow
@@ -28,7 +29,8 @@ from perfreports.storage.store import FileRow
 class ReadOptions:
     """What reading one document needs besides its path; sent along with every task."""
 
-    rules: tuple[ThresholdRule, ...] = DEFAULT_RULES  # behind_schedule thresholds (checks.rules)
+    rules: tuple[RuleSet, ...] = DEFAULT_RULES  # behind_schedule rule sets (checks.rules)
+    concepts: tuple[tuple[str, str], ...] = ()  # the user's crosswalk: (indicator name, concept id)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def process_file(path: str, skip_sha256: str | None = None, read: ReadOptions = 
 def document_records(document: Document, *, report_id: str, source_file: str, source_path: str,
                      read: ReadOptions = ReadOptions()) -> Records:
     """The rows of an extracted document (stage facts), judged and checked (stage checks)."""
-    records = build_records(document, report_id=report_id, source_file=source_file, source_path=source_path)
+    records = build_records(document, report_id=report_id, source_file=source_file, source_path=source_path,
+                            concepts=default_matcher(read.concepts))
     return checked(records, read.rules)
 
 

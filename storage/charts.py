@@ -27,8 +27,11 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "
 FONT_PACKAGE = "fonts-noto-cjk"
 EXECUTION_COLOR = "#2a6fdb"   # bars of the execution rate (the screenshot test looks for it)
 PROGRESS_COLOR = "#d62728"    # the 序时进度 marker
-OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "not_judged": "#b0b0b0"}
-OUTCOME_LABELS = {"met": "达成", "missed": "未达成", "not_judged": "未评判"}
+OUTCOME_COLORS = {"met": "#2ca02c", "missed": "#d62728", "qualitative": "#9ecae1", "not_judged": "#b0b0b0"}
+OUTCOME_LABELS = {"met": "达成", "missed": "未达成", "qualitative": "定性（未评判）", "not_judged": "未评判"}
+ACHIEVEMENT_PARTS = ("met", "missed", "qualitative", "not_judged")  # the stacked bar, left to right
+UNREAD_COLOR = "#8c2d04"  # the note of reports whose indicator table was not read
+MISMATCH_COLOR = "#000000"  # the rate computed from the amounts, where the stated one disagrees
 DPI = 110
 
 
@@ -102,6 +105,10 @@ def execution_chart(rows: list[dict], path: Path) -> Path:
     if marked:
         ax.scatter([m[1] for m in marked], [m[0] for m in marked], marker="|", s=600, linewidths=3,
                    color=PROGRESS_COLOR, label="序时进度", zorder=3)
+    computed = [(yi, float(r["computed_rate_pct"])) for yi, r in zip(y, rows) if r.get("computed_rate_pct") is not None]
+    if computed:  # the stated rate disagrees with the amounts (rate_mismatch): show what they give
+        ax.scatter([c[1] for c in computed], [c[0] for c in computed], marker="D", s=40, color=MISMATCH_COLOR,
+                   label="按金额计算的执行率（与所述不符）", zorder=4)
     ax.set_yticks(y, [r["label"] for r in rows], fontproperties=font)
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
@@ -113,23 +120,29 @@ def execution_chart(rows: list[dict], path: Path) -> Path:
 
 
 def achievement_chart(groups: list[dict], path: Path, by_label: str) -> Path:
-    """Indicators met / missed / not_judged per group (agency, year or report type), stacked bars.
+    """Indicators met / missed / qualitative / not judged per group (agency, year or report type),
+    stacked bars; a group with reports whose indicator table was not read says so beside its bar
+    (those reports have no indicators to count, which is not the same as qualitative ones).
 
-    `groups`: dicts with `label`, `met`, `missed`, `not_judged`."""
+    `groups`: dicts with `label`, the counts of ACHIEVEMENT_PARTS and `unread_reports`."""
     font = cjk_font()
     height = max(2.6, 0.55 * len(groups) + 1.4)
     fig, ax = plt.subplots(figsize=(8.5, height), dpi=DPI)
     y = list(range(len(groups)))
     left = [0] * len(groups)
-    for outcome in ("met", "missed", "not_judged"):
+    for outcome in ACHIEVEMENT_PARTS:
         counts = [g[outcome] for g in groups]
         ax.barh(y, counts, left=left, color=OUTCOME_COLORS[outcome], height=0.55, label=OUTCOME_LABELS[outcome])
         left = [a + b for a, b in zip(left, counts)]
+    for yi, g, end in zip(y, groups, left):
+        if g.get("unread_reports"):
+            ax.text(end + 0.3, yi, f"另有{g['unread_reports']}份报告未读出指标表", va="center",
+                    color=UNREAD_COLOR, fontproperties=font, fontsize=9)
     ax.set_yticks(y, [g["label"] for g in groups], fontproperties=font)
     ax.invert_yaxis()
     ax.set_xlabel("指标个数", fontproperties=font)
     ax.set_title(f"绩效指标完成情况（按{by_label}）", fontproperties=font, loc="left")
-    ax.legend(prop=font, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    ax.legend(prop=font, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=4, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
 

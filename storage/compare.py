@@ -27,6 +27,8 @@ from perfreports.storage.store import StoreError, open_store
 
 GROUPINGS = {"agency": "单位", "fiscal_year": "年度", "report_type": "报告类型"}
 OUTCOME_FILLS = {"met": "C6EFCE", "missed": "FFC7CE"}
+MISSING_LABELS = {"budget_yuan": "预算", "spent_yuan": "支出", "cutoff_date": "截止日期", "indicators": "指标表",
+                  "stage_targets": "阶段目标"}
 SHEETS = ("报告汇总", "指标趋势", "指标明细", "问题清单")
 FILES = ("summary.xlsx", "execution_vs_progress.png", "indicator_achievement.png", "report.html")
 
@@ -44,8 +46,10 @@ SUMMARY_COLUMNS = (
     Column("project_name", "项目", width=28), Column("report_type_label", "类型", width=7),
     Column("cutoff_date", "截止日期", "date", 12), Column("budget_yuan", "预算（万元）", "money", 13),
     Column("received_yuan", "到位（万元）", "money", 13), Column("spent_yuan", "实际支出（万元）", "money", 15),
-    Column("execution_rate_pct", "执行率", "pct", 9), Column("time_progress_pct", "序时进度", "pct", 10),
-    Column("schedule_gap_pct", "进度差（百分点）", "points", 15),
+    Column("execution_rate_pct", "执行率", "pct", 9),
+    Column("computed_execution_rate_pct", "按金额计算执行率", "pct", 12), Column("time_progress_pct", "序时进度", "pct", 10),
+    Column("schedule_gap_pct", "进度差（百分点）", "points", 15), Column("behind_schedule_label", "进度滞后", width=9),
+    Column("missing_label", "缺项", width=18),
     Column("indicators_met", "指标达成", "int", 9), Column("indicators_missed", "指标未达成", "int", 11),
     Column("indicators_not_judged", "未评判", "int", 8), Column("warnings", "警告数", "int", 8),
     Column("warning_codes", "警告类型", width=36), Column("source_files", "文件", width=40),
@@ -101,36 +105,54 @@ class CompareData:
         return r["label"]
 
     def execution_rows(self) -> list[dict]:
+        """Per report: the stated rate, 序时进度, and the rate from the amounts where the stated
+        one does not agree with them (`rate_mismatch`)."""
         return [{"label": self.report_label(r), "execution_rate_pct": r["execution_rate_pct"],
-                 "time_progress_pct": r["time_progress_pct"]} for r in self.reports]
+                 "time_progress_pct": r["time_progress_pct"],
+                 "computed_rate_pct": r["computed_execution_rate_pct"]
+                 if "rate_mismatch" in (r["warning_codes"] or "") else None} for r in self.reports]
 
     def achievement_groups(self) -> list[dict]:
+        """Per group: indicators met, missed, qualitative (not judged: a target or result in words),
+        not judged for another reason (no comparable figure); and reports whose indicator table
+        was not read at all."""
         groups: dict[str, Counter] = {}
         for r in self.reports:
             counts = groups.setdefault(_group_label(r, self.by), Counter())
-            for outcome in ("met", "missed", "not_judged"):
-                counts[outcome] += r[f"indicators_{outcome}"]
-        return [{"label": label, **{k: c[k] for k in ("met", "missed", "not_judged")}} for label, c in groups.items()]
+            counts["met"] += r["indicators_met"]
+            counts["missed"] += r["indicators_missed"]
+            counts["qualitative"] += r["indicators_qualitative"]
+            counts["not_judged"] += r["indicators_not_judged"] - r["indicators_qualitative"]
+            counts["unread_reports"] += r["indicator_rows"] == 0
+        return [{"label": label, **{k: c[k] for k in charts.ACHIEVEMENT_PARTS + ("unread_reports",)}}
+                for label, c in groups.items()]
 
     def trends(self) -> tuple[list[dict], list[dict]]:
-        """(report columns, rows): the same indicator (by normalized name and unit) across reports."""
-        columns = [r for r in self.reports if any(i["report_id"] == r["report_id"] for i in self.indicators)]
-        cells: dict[tuple, dict] = defaultdict(dict)
+        """(report columns, rows): each indicator concept (facts/concepts) with its unit, across
+        the reports; only concepts seen in at least two documents. A report with several rows of
+        one concept shows their actuals joined."""
+        cells: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         first: dict[tuple, dict] = {}
         for i in self.indicators:
-            key = (i["indicator_key"], i["unit"])
+            if i["concept_id"] is None:
+                continue
+            key = (i["concept_id"], i["unit"])
             first.setdefault(key, i)
-            cells[key].setdefault(i["report_id"], i)
-        rows = [{"indicator_key": key[0], "unit": key[1] or "", "level1": first[key]["level1"] or "",
-                 "cells": cells[key]} for key in first]
-        rows.sort(key=lambda row: (-len(row["cells"]), row["level1"], row["indicator_key"]))
-        return columns, rows
+            cells[key][i["report_id"]].append(i)
+        rows = [{"concept": first[key]["concept"], "unit": key[1] or "", "level1": first[key]["level1"] or "",
+                 "cells": cells[key]} for key in first if len(cells[key]) >= 2]
+        rows.sort(key=lambda row: (-len(row["cells"]), row["level1"], row["concept"]))
+        seen = {report_id for row in rows for report_id in row["cells"]}
+        return [r for r in self.reports if r["report_id"] in seen], rows
+
 
 
 def read(con: duckdb.DuckDBPyConnection, by: str) -> CompareData:
     reports = _dicts(con, "SELECT * FROM report_summary")  # one row per document
     for r in reports:
         r["report_type_label"] = report_type(r["report_type"]).label
+        r["behind_schedule_label"] = {True: "是", False: "否"}.get(r["behind_schedule"])
+        r["missing_label"] = "、".join(MISSING_LABELS.get(m, m) for m in (r["missing_parts"] or "").split(", ") if m) or None
     reports.sort(key=lambda r: (_sortable(r[by]), _sortable(r["agency"]), _sortable(r["fiscal_year"]),
                                 _sortable(r["report_type"])))
     _label(reports)
@@ -138,7 +160,8 @@ def read(con: duckdb.DuckDBPyConnection, by: str) -> CompareData:
     indicators = _dicts(con, "SELECT * FROM indicator_achievement ORDER BY report_id, table_no, row_no")
     for i in indicators:
         i["report_type_label"] = kept[i["report_id"]]["report_type_label"]
-        i["outcome_label"] = charts.OUTCOME_LABELS[i["outcome"]]
+        qualitative = i["not_judged_reason"] == "qualitative"
+        i["outcome_label"] = charts.OUTCOME_LABELS["qualitative" if qualitative else i["outcome"]]
     # The problems of the file that stands for each document, and of files read from no document
     # (unreadable, not a report); a disagreement between a document's files whichever file has it.
     problems = _dicts(con, """
@@ -220,19 +243,27 @@ def _decorate(sheet) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
+def trend_cell(found: list[dict] | None) -> tuple[str | None, str | None]:
+    """(text, outcome) of one report's rows of a concept: the actuals joined; an outcome when all
+    rows share it."""
+    if not found:
+        return None, None
+    outcomes = {i["outcome"] for i in found}
+    return "；".join(i["actual_raw"] for i in found), (outcomes.pop() if len(outcomes) == 1 else None)
+
+
 def write_trends(sheet, data: CompareData) -> None:
     columns, rows = data.trends()
-    sheet.append(["指标（规范名）", "一级指标", "单位", "报告数"] + [data.report_label(r) for r in columns])
+    sheet.append(["指标（概念）", "一级指标", "单位", "报告数"] + [data.report_label(r) for r in columns])
     for row in rows:
-        values = [row["indicator_key"], row["level1"], row["unit"], len(row["cells"])]
-        values += [row["cells"][r["report_id"]]["actual_raw"] if r["report_id"] in row["cells"] else None
-                   for r in columns]
+        values = [row["concept"], row["level1"], row["unit"], len(row["cells"])]
+        values += [trend_cell(row["cells"].get(r["report_id"]))[0] for r in columns]
         sheet.append(values)
         for offset, r in enumerate(columns):
-            found = row["cells"].get(r["report_id"])
-            if found and found["outcome"] in OUTCOME_FILLS:
+            outcome = trend_cell(row["cells"].get(r["report_id"]))[1]
+            if outcome in OUTCOME_FILLS:
                 cell = sheet.cell(row=sheet.max_row, column=5 + offset)
-                cell.fill = PatternFill("solid", fgColor=OUTCOME_FILLS[found["outcome"]])
+                cell.fill = PatternFill("solid", fgColor=OUTCOME_FILLS[outcome])
     for index, width in enumerate([30, 11, 7, 8] + [22] * len(columns), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     _decorate(sheet)
@@ -283,16 +314,15 @@ def _css(column: Column) -> str:
 
 def trends_table(data: CompareData) -> str:
     columns, rows = data.trends()
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["指标（规范名）", "一级指标", "单位"]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["指标（概念）", "一级指标", "单位"]
                    + [data.report_label(r) for r in columns])
     body = []
     for row in rows:
-        cells = [row["indicator_key"], row["level1"], row["unit"]]
+        cells = [row["concept"], row["level1"], row["unit"]]
         tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         for r in columns:
-            found = row["cells"].get(r["report_id"])
-            outcome = found["outcome"] if found else ""
-            tds += f'<td class="{outcome}">{html.escape(found["actual_raw"] if found else "")}</td>'
+            text, outcome = trend_cell(row["cells"].get(r["report_id"]))
+            tds += f'<td class="{html.escape(outcome or "")}">{html.escape(text or "")}</td>'
         body.append(f"<tr>{tds}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

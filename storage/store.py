@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -26,11 +27,17 @@ from perfreports.storage.views import VIEWS, documents_query
 # 3: indicators.outcome, judged_against, achievement_pct (added on open, and filled in for the
 #    rows stored before: checks.targets.judge)
 # 4: reports.document_id, province, computed_execution_rate_pct, time_progress_pct, behind_schedule,
-#    missing_parts
+#    missing_parts; indicators.not_judged_reason, concept_id, concept, concept_score, concept_how;
+#    figures.concept_id, indicator_table_no, indicator_row_no
 #    (added on open; null for rows read before: ingest with --force to fill them)
 SCHEMA_VERSION = 4
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
+
+
+# The views are (re)made by the version that opens a store for writing; one opened read-only
+# with other views is opened for writing once first (as for added columns).
+VIEWS_DIGEST = hashlib.sha256("".join(VIEWS).encode("utf-8")).hexdigest()[:16]
 
 
 class StoreError(Exception):
@@ -155,6 +162,7 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
                 [str(SCHEMA_VERSION), SCHEMA_VERSION])
     for statement in statements[len(TABLES) + 1:]:
         con.execute(statement)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('views', ?)", [VIEWS_DIGEST])
     con.commit()
 
 
@@ -177,8 +185,8 @@ def _judge_stored_rows(con: duckdb.DuckDBPyConnection) -> None:
     for *values, report_type in stored:
         row = IndicatorRow(**dict(zip(names, values)))
         j = judge(row, report_type)
-        judgements.append((j.outcome, j.against, j.achievement_pct, row.report_id, row.table_no, row.row_no))
-    con.executemany("UPDATE indicators SET outcome = ?, judged_against = ?, achievement_pct = ? "
+        judgements.append((j.outcome, j.against, j.achievement_pct, j.reason, row.report_id, row.table_no, row.row_no))
+    con.executemany("UPDATE indicators SET outcome = ?, judged_against = ?, achievement_pct = ?, not_judged_reason = ? "
                     "WHERE report_id = ? AND table_no = ? AND row_no = ?", judgements)
 
 
@@ -197,6 +205,9 @@ def _check_layout(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
     if found_version is None or found_version > SCHEMA_VERSION:
         raise StoreError(f"{path} has schema version {version[0] if version else 'none'}, this tool "
                          f"reads version {SCHEMA_VERSION} and earlier")
+    views = con.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()
+    if views is None or views[0] != VIEWS_DIGEST:
+        raise OutdatedStore(f"{path}: its views are those of another version")
     for table in TABLES:
         found = _found_columns(con, table)
         expected = [c.name for c in columns(table)]
@@ -227,6 +238,7 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
         tables["files"] = to_arrow("files", [file])
     con.begin()
     try:
+        documents = _documents_touched(con, records, file)
         if file is not None and _stored_under_an_earlier_path(con, records.report_id, file.source_path):
             tables = {"files": tables["files"]}  # the same bytes: the rows naming the first path stand
             _delete(con, Records(records.source_file, records.source_path, None), file)
@@ -234,9 +246,8 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
             _delete(con, records, file)
         for table, rows in tables.items():
             _insert(con, table, rows)
-        mismatch = _document_mismatch(con, records) if "reports" in tables else None
-        if mismatch is not None:
-            _insert(con, "problems", to_arrow("problems", [mismatch]))
+        for document_id in documents | {records.report.document_id if records.report else None} - {None}:
+            _refresh_document_mismatch(con, document_id)
         con.commit()
     except BaseException:
         try:
@@ -246,24 +257,37 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
         raise
 
 
-def _document_mismatch(con: duckdb.DuckDBPyConnection, records: Records) -> ProblemRow | None:
-    """A `document_mismatch` warning when other files of this report (same `document_id`) state
-    other values (`documents.disagreements`)."""
-    report = records.report
-    if report is None or report.document_id is None:
-        return None
-    found = con.execute(f"SELECT disagreements FROM ({documents_query(one_document=True)})",
-                        [report.document_id]).fetchone()
-    if found is None or found[0] is None:
-        return None
-    others = [name for (name,) in con.execute(
-        "SELECT source_file FROM reports WHERE document_id = ? AND report_id <> ? ORDER BY source_file",
-        [report.document_id, report.report_id]).fetchall()]
-    message = (f"本文件与同一报告的其他文件（{'、'.join(others)}）所载内容不一致：{found[0]}。"
-               "请核对哪一份是定稿。")
-    return ProblemRow(**_values(Problem.warning("document_mismatch", message, stage="load",
-                                                source_file=records.source_file, report_id=records.report_id)),
-                      source_path=records.source_path)
+def _documents_touched(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None) -> set[str]:
+    """The documents the rows about to be replaced belonged to (this report, and the report this
+    path held before)."""
+    paths = [file.source_path] if file is not None else []
+    found = con.execute(
+        "SELECT DISTINCT r.document_id FROM reports r WHERE r.document_id IS NOT NULL AND (r.report_id = ? "
+        f"OR r.report_id IN (SELECT report_id FROM files WHERE source_path IN ({', '.join('?' * len(paths)) or 'NULL'})))",
+        [records.report_id, *paths]).fetchall()
+    return {document_id for (document_id,) in found}
+
+
+def _refresh_document_mismatch(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
+    """The `document_mismatch` warnings of a document made again: one for each of its files when
+    they state different values (`documents.disagreements`), none when they agree — the same
+    whatever order its files were written in."""
+    files = con.execute("SELECT report_id, source_file, source_path FROM reports WHERE document_id = ? "
+                        "ORDER BY source_file, report_id", [document_id]).fetchall()
+    con.execute("DELETE FROM problems WHERE code = 'document_mismatch' AND report_id IN "
+                "(SELECT report_id FROM reports WHERE document_id = ?)", [document_id])
+    disagreements = [d for (d,) in con.execute(f"SELECT disagreements FROM ({documents_query(one_document=True)})",
+                                                [document_id]).fetchall() if d]
+    if not disagreements or len(files) < 2:
+        return
+    rows = []
+    for report_id, name, path in files:
+        others = [other for _, other, _ in files if other != name]
+        named = "、".join(others[:3]) + (f"等{len(others)}个文件" if len(others) > 3 else "")
+        message = f"本文件与同一报告的其他文件（{named}）所载内容不一致：{disagreements[0]}。请核对哪一份是定稿。"
+        rows.append(ProblemRow(**_values(Problem.warning("document_mismatch", message, stage="load",
+                                                         source_file=name, report_id=report_id)), source_path=path))
+    _insert(con, "problems", to_arrow("problems", rows))
 
 
 def record_tables(records: Records) -> dict[str, pa.Table]:
@@ -375,6 +399,24 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
         "SELECT severity, code, count(DISTINCT coalesce(source_path, source_file)) FROM problems "
         "GROUP BY severity, code").fetchall()}
     return {"counts": counts, "files": files, "problems": problems, "problem_files": problem_files}
+
+
+def unmatched_concepts(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[list[tuple], int, int]:
+    """Quantitative indicator names without a concept, most documents first: (indicator, unit,
+    documents, rows) up to `limit`; and how many quantitative rows there are, with a concept.
+    One file per document (`documents`), so a report read as PDF and DOCX counts once."""
+    quantitative = ("(i.actual_value IS NOT NULL OR i.target_value IS NOT NULL "
+                    "OR i.stage_target_value IS NOT NULL)")
+    names = con.execute(f"""
+        SELECT i.indicator, coalesce(i.actual_unit, i.stage_target_unit, i.target_unit) AS unit,
+               count(DISTINCT d.document_id) AS documents, count(*) AS n
+        FROM indicators i JOIN documents d USING (report_id)
+        WHERE i.concept_id IS NULL AND {quantitative}
+        GROUP BY ALL ORDER BY documents DESC, n DESC, i.indicator LIMIT ?""", [limit]).fetchall()
+    total, matched = con.execute(f"""
+        SELECT count(*), count(i.concept_id) FROM indicators i JOIN documents d USING (report_id)
+        WHERE {quantitative}""").fetchone()
+    return names, total, matched
 
 
 def ingested(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -13,6 +13,9 @@ again here.
 - `report_summary`: one row per document with budget, spending, stated and computed execution
   rate, the time-proportional progress at the cutoff (序时进度), the gap, behind_schedule, the
   parts missing, indicator rows read, indicators met/missed/not judged and the warnings.
+- `concept_trend`: one row per indicator concept × agency × fiscal year × report type × unit
+  (one file per document): documents, rows, the sums of actuals and targets, met and missed, the
+  indicator names that were read as this concept.
 """
 from __future__ import annotations
 
@@ -60,6 +63,7 @@ INDICATOR_ACHIEVEMENT = r"""
 CREATE OR REPLACE VIEW indicator_achievement AS
 SELECT d.document_id, i.report_id, r.source_file, r.agency, r.province, r.fiscal_year, r.report_type,
     r.project_name, i.table_no, i.table_title, i.row_no, i.page, i.level1, i.level2, i.indicator,
+    i.concept_id, i.concept,
     regexp_replace(regexp_replace(regexp_replace(i.indicator,
         '[（(][^（）()]{0,6}[）)]', '', 'g'),
         '[[:punct:][:space:]“”‘’「」《》、，。：；！？·—…]', '', 'g'),
@@ -68,7 +72,7 @@ SELECT d.document_id, i.report_id, r.source_file, r.agency, r.province, r.fiscal
     i.target_raw, i.stage_target_raw, i.actual_raw, i.actual_value,
     i.judged_against,
     CASE i.judged_against WHEN 'stage_target' THEN i.stage_target_raw WHEN 'target' THEN i.target_raw END AS goal_raw,
-    coalesce(i.outcome, 'not_judged') AS outcome,
+    coalesce(i.outcome, 'not_judged') AS outcome, i.not_judged_reason,
     i.achievement_pct
 FROM indicators i JOIN reports r USING (report_id) JOIN documents d USING (report_id)
 WHERE i.actual_raw IS NOT NULL
@@ -80,7 +84,8 @@ WITH achieved AS (
     SELECT report_id,
         count(*) FILTER (WHERE outcome = 'met') AS indicators_met,
         count(*) FILTER (WHERE outcome = 'missed') AS indicators_missed,
-        count(*) FILTER (WHERE outcome = 'not_judged') AS indicators_not_judged
+        count(*) FILTER (WHERE outcome = 'not_judged') AS indicators_not_judged,
+        count(*) FILTER (WHERE not_judged_reason = 'qualitative') AS indicators_qualitative
     FROM indicator_achievement GROUP BY report_id
 ), rows_read AS (
     SELECT report_id, count(*) AS indicator_rows FROM indicators GROUP BY report_id
@@ -100,6 +105,7 @@ SELECT d.document_id, r.report_id, d.files, d.source_files, d.disagreements,
     coalesce(a.indicators_met, 0) AS indicators_met,
     coalesce(a.indicators_missed, 0) AS indicators_missed,
     coalesce(a.indicators_not_judged, 0) AS indicators_not_judged,
+    coalesce(a.indicators_qualitative, 0) AS indicators_qualitative,
     coalesce(w.warnings, 0) AS warnings, w.warning_codes
 FROM documents d JOIN reports r USING (report_id)
 LEFT JOIN rows_read n USING (report_id)
@@ -107,4 +113,17 @@ LEFT JOIN achieved a USING (report_id)
 LEFT JOIN warned w USING (report_id)
 """
 
-VIEWS = (DOCUMENTS, INDICATOR_ACHIEVEMENT, REPORT_SUMMARY)  # in dependency order
+CONCEPT_TREND = r"""
+CREATE OR REPLACE VIEW concept_trend AS
+SELECT i.concept_id, i.concept, r.agency, r.province, r.fiscal_year, r.report_type,
+    coalesce(i.actual_unit, i.stage_target_unit, i.target_unit) AS unit,
+    count(DISTINCT d.document_id) AS documents, count(*) AS indicator_rows,
+    sum(i.actual_value) AS actual_total, sum(i.target_value) AS target_total,
+    count(*) FILTER (WHERE i.outcome = 'met') AS met, count(*) FILTER (WHERE i.outcome = 'missed') AS missed,
+    string_agg(DISTINCT i.indicator, '；' ORDER BY i.indicator) AS indicators
+FROM indicators i JOIN documents d USING (report_id) JOIN reports r USING (report_id)
+WHERE i.concept_id IS NOT NULL
+GROUP BY ALL
+"""
+
+VIEWS = (DOCUMENTS, INDICATOR_ACHIEVEMENT, REPORT_SUMMARY, CONCEPT_TREND)  # in dependency order

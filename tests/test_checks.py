@@ -2,6 +2,8 @@
 (tests/data/variants) and the untouched samples end to end, with exactly the expected warnings."""
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from collections import Counter
 from datetime import date
@@ -13,8 +15,11 @@ import pytest
 
 from perfreports import checks, process
 from perfreports.checks.funding import behind_schedule, missing_field, rate_agrees, rate_mismatch, time_progress
-from perfreports.checks.prose import name_key, table_prose_mismatch
-from perfreports.checks.rules import DEFAULT_RULES, RULES_ENV, RulesError, ThresholdRule, configured_rules, load_rules
+from perfreports.checks.prose import table_prose_mismatch
+from perfreports.facts.concepts import default_matcher, with_concepts
+from perfreports.facts.links import linked_figures, name_key
+from perfreports.checks.rules import DEFAULT_RULES, RULES_ENV, RuleSet, RulesError, ThresholdRule, configured_rules, \
+    load_rules, rule_set_for
 from perfreports.checks.targets import Judgement, below_target as warnings_of_judged, judge, judged
 from perfreports.facts.records import FigureRow, IndicatorRow, Records, ReportRow
 
@@ -120,29 +125,44 @@ def test_time_progress_is_months_elapsed_over_twelve():
     assert time_progress(date(2025, 3, 1), date(2024, 1, 1), date(2024, 12, 31))[0] == 100
 
 
+def sichuan(**values) -> ReportRow:
+    """The seed's figures as a Sichuan report of 2025, the first year 川财绩〔2025〕10号 applies to."""
+    base = dict(province="四川", fiscal_year=2025, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31),
+                cutoff_date=date(2025, 10, 31))
+    return report(**{**base, **values})
+
+
 def test_seed_is_behind_progress_and_the_october_rule():
-    progress, rule = behind_schedule(records(), DEFAULT_RULES)
+    progress, rule = behind_schedule(records(sichuan()), DEFAULT_RULES)
     assert "27.45%" in progress.message and "序时进度83.33%" in progress.message
     assert "55.88个百分点" in progress.message
     assert "川财绩〔2025〕10号" in rule.message and "10月底" in rule.message and "80%" in rule.message
 
 
+@pytest.mark.parametrize("province, year", [("江西", 2025), (None, 2025), ("四川", 2024), ("湖北", 2020)])
+def test_the_sichuan_thresholds_hold_for_sichuan_from_2025_only(province, year):
+    rep = report(province=province, fiscal_year=year, period_start=date(year, 1, 1), period_end=date(year, 12, 31),
+                 cutoff_date=date(year, 10, 31))
+    [progress] = behind_schedule(records(rep), DEFAULT_RULES)  # 序时进度 only
+    assert "序时进度" in progress.message and "川财绩" not in progress.message
+
+
 @pytest.mark.parametrize("cutoff, rate, expected_rule", [
-    (date(2023, 4, 30), "20", "4月底"),
-    (date(2023, 4, 29), "20", None),          # April not over: no rule applies yet, 序时 does
-    (date(2023, 6, 30), "39.99", "6月底"),
-    (date(2023, 6, 30), "40", None),
-    (date(2023, 9, 30), "59", "8月底"),       # the latest rule due at the cutoff
-    (date(2023, 12, 31), "79", "10月底"),
+    (date(2025, 4, 30), "20", "4月底"),
+    (date(2025, 4, 29), "20", None),          # April not over: no rule applies yet, 序时 does
+    (date(2025, 6, 30), "39.99", "6月底"),
+    (date(2025, 6, 30), "40", None),
+    (date(2025, 9, 30), "59", "8月底"),       # the latest rule due at the cutoff
+    (date(2025, 12, 31), "79", "10月底"),
 ])
 def test_provincial_thresholds(cutoff, rate, expected_rule):
-    found = [f for f in behind_schedule(records(report(cutoff_date=cutoff, execution_rate_pct=D(rate))),
+    found = [f for f in behind_schedule(records(sichuan(cutoff_date=cutoff, execution_rate_pct=D(rate))),
                                         DEFAULT_RULES) if "预警规则" in f.message]
     assert [expected_rule in f.message for f in found] == ([True] if expected_rule else [])
 
 
 def test_on_schedule_is_quiet():
-    assert list(behind_schedule(records(report(cutoff_date=date(2023, 6, 30), execution_rate_pct=D(55))),
+    assert list(behind_schedule(records(sichuan(cutoff_date=date(2025, 6, 30), execution_rate_pct=D(55))),
                                 DEFAULT_RULES)) == []
 
 
@@ -150,31 +170,61 @@ def test_no_cutoff_no_schedule_check():
     assert list(behind_schedule(records(report(cutoff_date=None)), DEFAULT_RULES)) == []
 
 
+def test_a_province_set_comes_before_a_set_for_every_province():
+    every = RuleSet("X", (ThresholdRule(6, D(10), "X"),))
+    jiangxi = RuleSet("赣财绩〔2024〕1号", (ThresholdRule(6, D(50), "赣财绩〔2024〕1号"),), "江西", 2024, 2026)
+    rules = (every, jiangxi)
+    assert rule_set_for(rules, "江西", 2025) is jiangxi
+    assert rule_set_for(rules, "江西", 2027) is every and rule_set_for(rules, "四川", 2025) is every
+    assert rule_set_for((jiangxi,), "江西", None) is None  # no year: a set bound to years cannot apply
+
+
 @pytest.mark.parametrize("suffix, text", [
     (".toml", '[[behind_schedule]]\nby_month = 6\nmin_rate_pct = 50\nsource = "赣财绩〔2024〕1号"\n'),
     (".json", '{"behind_schedule": [{"by_month": 6, "min_rate_pct": 50, "source": "赣财绩〔2024〕1号"}]}'),
 ])
-def test_rules_from_a_file(tmp_path, suffix, text):
+def test_rules_of_the_earlier_layout_hold_everywhere(tmp_path, suffix, text):
     path = tmp_path / f"rules{suffix}"
     path.write_text(text, encoding="utf-8")
     rules = load_rules(path)
-    assert rules == (ThresholdRule(6, D(50), "赣财绩〔2024〕1号"),)
+    assert rules == (RuleSet("赣财绩〔2024〕1号", (ThresholdRule(6, D(50), "赣财绩〔2024〕1号"),)),)
     rep = report(cutoff_date=date(2023, 7, 31), execution_rate_pct=D(45))
     messages = [f.message for f in behind_schedule(records(rep), rules)]
     assert any("赣财绩〔2024〕1号" in m and "50%" in m for m in messages)
+
+
+def test_rule_sets_by_province_and_year_from_a_file(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rule_set]]\nsource = "赣财绩〔2024〕1号"\nprovince = "江西"\nfrom_year = 2024\n'
+                    'thresholds = [{by_month = 6, min_rate_pct = 50}]\n', encoding="utf-8")
+    [jiangxi] = load_rules(path)
+    assert (jiangxi.province, jiangxi.from_year, jiangxi.to_year) == ("江西", 2024, None)
+    late = dict(cutoff_date=date(2024, 7, 31), execution_rate_pct=D(45), fiscal_year=2024,
+                period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
+    assert any("赣财绩" in f.message for f in behind_schedule(records(report(province="江西", **late)), (jiangxi,)))
+    assert not any("赣财绩" in f.message for f in behind_schedule(records(report(province="湖北", **late)), (jiangxi,)))
+
+
+def test_the_shipped_rules_are_the_sichuan_set():
+    [shipped] = DEFAULT_RULES
+    assert (shipped.source, shipped.province, shipped.from_year) == ("川财绩〔2025〕10号", "四川", 2025)
+    assert [(t.by_month, t.min_rate_pct) for t in shipped.thresholds] == [(4, 25), (6, 40), (8, 60), (10, 80)]
 
 
 def test_rules_file_from_the_environment(tmp_path, monkeypatch):
     path = tmp_path / "rules.json"
     path.write_text('{"behind_schedule": [{"by_month": 3, "min_rate_pct": 10, "source": "X"}]}')
     monkeypatch.setenv(RULES_ENV, str(path))
-    assert configured_rules() == (ThresholdRule(3, D(10), "X"),)
+    assert configured_rules() == (RuleSet("X", (ThresholdRule(3, D(10), "X"),)),)
     monkeypatch.delenv(RULES_ENV)
     assert configured_rules() == DEFAULT_RULES
 
 
 @pytest.mark.parametrize("text", ['{"behind_schedule": []}', '{"behind_schedule": [{"by_month": 13, '
-                                  '"min_rate_pct": 1, "source": "X"}]}', "not json"])
+                                  '"min_rate_pct": 1, "source": "X"}]}', "not json",
+                                  '{"rule_set": [{"source": "X"}]}', '{"rule_set": [{"source": "X", "thresholds": []}]}',
+                                  '{"rule_set": [{"source": "X", "from_year": "soon", "thresholds": '
+                                  '[{"by_month": 4, "min_rate_pct": 25}]}]}', '[1, 2]'])
 def test_bad_rules_file_names_the_problem(tmp_path, text):
     path = tmp_path / "rules.json"
     path.write_text(text)
@@ -214,7 +264,7 @@ def test_judgement_names_the_target_and_the_share_reached():
     assert judge(year, "self_evaluation") == Judgement("missed", "target", D("83.33"))
     cost = indicator(level1="成本指标", actual_value=D(90), target_op="<=", target_value=D(100))
     assert judge(cost, "evaluation") == Judgement("met", "target", None)  # no share of a ceiling
-    assert judge(year, "monitoring") == Judgement("not_judged")
+    assert judge(year, "monitoring") == Judgement("not_judged", reason="no_stage_target")
 
 
 def test_checked_stores_the_judgement_on_every_row():
@@ -265,6 +315,13 @@ def table_row(name="开展送温暖人数", actual="1000", unit="人", row_no=8)
                      actual_unit=unit, page=11)
 
 
+def prose_warnings(indicators, figures) -> list:
+    """table_prose_mismatch over figures linked to the rows as the facts stage links them."""
+    indicators = with_concepts(indicators, default_matcher())
+    linked = linked_figures(figures, indicators, default_matcher())
+    return list(table_prose_mismatch(records(indicators=indicators, figures=linked)))
+
+
 def test_name_key_drops_quotes_units_and_generic_endings():
     assert name_key("“携手小康”就业重点群体技能培训（人）") == "携手小康就业重点群体技能培训"
     assert name_key("开展送温暖人数") == name_key("开展送温暖活动") == "开展送温暖"
@@ -273,7 +330,7 @@ def test_name_key_drops_quotes_units_and_generic_endings():
 def test_total_in_prose_differs_from_the_table():
     prose = [figure(997, raw="997 人", sentence="累计慰问共 997 人；慰问 20 名困难教师。"),
              figure(20, raw="20 名", sentence="累计慰问共 997 人；慰问 20 名困难教师。"), figure(86)]
-    [found] = table_prose_mismatch(records(indicators=[table_row()], figures=prose))
+    [found] = prose_warnings([table_row()], prose)
     assert found.code == "table_prose_mismatch"
     for words in ("开展送温暖人数", "“997 人”", "第6页", "2.项目内容", "表4", "第8行", "第11页", "1000人"):
         assert words in found.message
@@ -282,24 +339,45 @@ def test_total_in_prose_differs_from_the_table():
 @pytest.mark.parametrize("values", [[1000], [500, 300, 200], [1000, 20]])
 def test_agreeing_prose_is_quiet(values):
     prose = [figure(v) for v in values]
-    assert list(table_prose_mismatch(records(indicators=[table_row()], figures=prose))) == []
+    assert list(prose_warnings([table_row()], prose)) == []
 
 
 def test_ambiguous_prose_is_not_judged():
     several = [figure(997), figure(20)]  # no figure stated as the total
-    assert list(table_prose_mismatch(records(indicators=[table_row()], figures=several))) == []
+    assert list(prose_warnings([table_row()], several)) == []
     other_unit = [figure(997, unit="人次")]
-    assert list(table_prose_mismatch(records(indicators=[table_row()], figures=other_unit))) == []
+    assert list(prose_warnings([table_row()], other_unit)) == []
     two_rows = [table_row(), table_row(name="开展送温暖人次", unit="人", row_no=9)]
     assert list(table_prose_mismatch(records(indicators=two_rows, figures=[figure(997)]))) == []
     unrelated = [figure(997, label="职工书屋建设")]
-    assert list(table_prose_mismatch(records(indicators=[table_row()], figures=unrelated))) == []
+    assert list(prose_warnings([table_row()], unrelated)) == []
+
+
+def test_a_figure_told_in_other_words_is_linked_by_its_concept():
+    """The text names the activity differently from the table (送温暖慰问职工 / 开展送温暖人数):
+    both are the concept 慰问人数, so the figure is compared with that row."""
+    told = [figure(997, label="春节送温暖慰问职工")]
+    [linked] = linked_figures(told, with_concepts([table_row()], default_matcher()), default_matcher())
+    assert (linked.concept_id, linked.indicator_table_no, linked.indicator_row_no) == ("condolence_persons", 4, 8)
+    [found] = prose_warnings([table_row()], told)
+    assert "“997人”" in found.message and "1000人" in found.message
+
+
+@pytest.mark.parametrize("raw, value, qualifier, actual, contradicts", [
+    ("180余人", 180, "more_than", 183, False), ("180余人", 180, "more_than", 195, True),
+    ("30多人", 30, "more_than", 37, False), ("约1000人", 1000, "approx", 1050, False),
+    ("约1000人", 1000, "approx", 1200, True), ("不足50人", 50, "less_than", 45, False),
+    ("不足50人", 50, "less_than", 60, True), ("183人", 183, None, 180, True),
+])
+def test_qualified_figures_agree_as_written(raw, value, qualifier, actual, contradicts):
+    told = [dataclasses.replace(figure(value, raw=raw), qualifier=qualifier)]
+    assert bool(prose_warnings([table_row(actual=str(actual))], told)) is contradicts
 
 
 def test_only_head_counts_are_compared():
     courses = [FigureRow("r1", "count", D(4), "个", None, "基层工会培养文化骨干培训班", "4个", None, 5, "4个课程。")]
     row = table_row(name="基层工会培养文化骨干培训班数量", actual="5", unit="个")
-    assert list(table_prose_mismatch(records(indicators=[row], figures=courses))) == []
+    assert list(prose_warnings([row], courses)) == []
 
 
 # --- missing_field and run_checks ------------------------------------------------------------
@@ -337,7 +415,7 @@ def test_self_evaluation_needs_no_cutoff():
 def test_run_checks_makes_warnings_of_stage_check():
     problems = checks.run_checks(records(report(execution_rate_pct=D(30)), indicators=[indicator(stage_target_raw="≥80人")]))
     assert {(p.severity, p.stage, p.report_id, p.source_file) for p in problems} == {("warning", "check", "r1", "r.pdf")}
-    assert Counter(p.code for p in problems) == Counter({"rate_mismatch": 1, "behind_schedule": 2})
+    assert Counter(p.code for p in problems) == Counter({"rate_mismatch": 1, "behind_schedule": 1})
     assert checks.run_checks(Records("x.pdf", "x.pdf", None)) == []
 
 

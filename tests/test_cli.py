@@ -41,7 +41,7 @@ def fake_stages(monkeypatch):
             raise KeyError("cell")
         return Document("pdf", blocks=(), pages=1, warnings=((text.strip(), ""),))
 
-    def fake_build(document, *, report_id, source_file, source_path):
+    def fake_build(document, *, report_id, source_file, source_path, concepts=None):
         if document.warnings[0][0] == "build-boom":
             raise ZeroDivisionError("division by zero")
         return seed_records(report_id, source_path)
@@ -289,7 +289,7 @@ def test_every_command_is_in_the_readme():
 @pytest.mark.parametrize("sink", ["duckdb", "parquet"])
 def test_a_value_the_sink_cannot_hold_fails_that_document_only(tmp_path, fake_stages, monkeypatch,
                                                                sink, capsys):
-    def build(document, *, report_id, source_file, source_path):
+    def build(document, *, report_id, source_file, source_path, concepts=None):
         records = seed_records(report_id, source_path)
         if source_file.startswith("huge"):  # 18 digits: more than decimal128(20,4) holds
             records = dataclasses.replace(records, report=dataclasses.replace(
@@ -434,7 +434,7 @@ def test_rules_file_reaches_the_checks(tmp_path, fake_stages, monkeypatch):
     assert cli.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1",
                           "--timeout", "0", "--rules", str(rules)]) == 0  # read in this process
     [used] = seen
-    assert [(r.by_month, r.source) for r in used] == [(3, "X")]
+    assert [(t.by_month, t.source) for rule_set in used for t in rule_set.thresholds] == [(3, "X")]
 
 
 def test_the_progress_line_of_a_failed_file_gives_the_message(tmp_path, fake_stages, capsys):
@@ -478,3 +478,32 @@ def test_doctor_names_what_a_missing_part_disables_and_how_to_install_it(monkeyp
     assert "missing  LibreOffice" in out and "apt-get install libreoffice-writer-nogui" in out
     assert ".doc/.wps files get `unsupported_format`" in out
     assert "missing  Chromium" in out and "missing  qpdf" in out
+
+
+def test_a_crosswalk_wins_and_concepts_lists_what_is_left(tmp_path):
+    sample = ROOT / "samples" / "xindu-2024-monitoring.docx"
+    crosswalk = tmp_path / "crosswalk.csv"
+    crosswalk.write_text("indicator,concept_id\n职工健康体检人数,condolence_persons\n普惠服务活动惠及职工人次,\n",
+                         encoding="utf-8")
+    assert run_cli("ingest", str(sample), "--concepts", str(crosswalk), cwd=tmp_path).returncode == 0
+    rows = dict(store.open_store(tmp_path / "reports.duckdb", read_only=True).execute(
+        "SELECT DISTINCT indicator, concept_how FROM indicators").fetchall())
+    assert rows["职工健康体检人数"] == "crosswalk" and rows["普惠服务活动惠及职工人次"] is None
+    listed = run_cli("concepts", "--out", "left.csv", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("16 of 18 quantitative indicator rows have a concept (89%)")
+    assert "普惠服务活动惠及职工人次" in listed.stdout
+    left = (tmp_path / "left.csv").read_text(encoding="utf-8").splitlines()
+    assert left[0] == "indicator,concept_id,unit,documents" and any(l.startswith("普惠服务活动惠及职工人次,,") for l in left)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("indicator,concept_id\n职工健康体检人数,no_such_concept\n", "unknown concept id no_such_concept"),
+    ("name,id\n职工健康体检人数,condolence_persons\n", "header indicator,concept_id"),
+])
+def test_a_bad_crosswalk_is_one_line_before_any_file_is_read(tmp_path, text, says):
+    crosswalk = tmp_path / "crosswalk.csv"
+    crosswalk.write_text(text, encoding="utf-8")
+    result = run_cli("ingest", str(ROOT / "samples"), "--concepts", str(crosswalk), cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("error: --concepts: ") and says in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "reports.duckdb").exists()

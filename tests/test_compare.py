@@ -62,7 +62,7 @@ def test_report_summary_view(con):
                indicators_met, indicators_missed, indicators_not_judged, warnings, warning_codes
         FROM report_summary WHERE source_file = ?""", [SEED.name]).fetchone()
     assert [float(v) for v in row[:5]] == [4900000, 1345368, 27.45, 83.33, -55.88]
-    assert row[5:9] == (19, 2, 2, 6)
+    assert row[5:9] == (19, 2, 2, 4)
     assert row[9] == "behind_schedule, below_stage_target, table_prose_mismatch"
     self_evaluation = con.execute("SELECT time_progress_pct, indicators_missed FROM report_summary "
                                   "WHERE source_file = 'xiling-2022-self-evaluation.pdf'").fetchone()
@@ -102,7 +102,7 @@ def test_xlsx_sheets_values_and_formatting(out):
     assert seed["执行率"].value == pytest.approx(0.2745) and seed["执行率"].number_format == "0.00%"
     assert seed["序时进度"].value == pytest.approx(0.8333)
     assert seed["进度差（百分点）"].value == pytest.approx(-55.88)
-    assert (seed["指标达成"].value, seed["指标未达成"].value, seed["警告数"].value) == (19, 2, 6)
+    assert (seed["指标达成"].value, seed["指标未达成"].value, seed["警告数"].value) == (19, 2, 4)
     assert len(rows) == 3  # seed, xiling, and xindu with its variant: one report, two files that disagree
     [xindu] = [r for r in rows if r["单位"].value == "成都市新都区总工会"]
     assert xindu["文件"].value == "xindu-2024-missed-target.pdf, xindu-2024-monitoring.pdf"
@@ -113,7 +113,10 @@ def test_xlsx_sheets_values_and_formatting(out):
 
     trends = book["指标趋势"]
     header = [c.value for c in trends[1]]
-    satisfaction = next(r for r in trends.iter_rows(min_row=2, values_only=True) if r[0] == "服务对象满意度")
+    assert header[:4] == ["指标（概念）", "一级指标", "单位", "报告数"]
+    rows = list(trends.iter_rows(min_row=2, values_only=True))
+    assert rows and all(r[3] >= 2 for r in rows)  # concepts of at least two documents only
+    satisfaction = next(r for r in rows if r[0] == "满意度")
     assert satisfaction[3] >= 2  # the seed (2023) and xindu (2024) both report it
     by_report = dict(zip(header[4:], satisfaction[4:]))
     assert by_report["青云谱区总工会 2023 监控"] == "=95%"
@@ -240,3 +243,23 @@ def test_html_screenshot_shows_the_charts(out, tmp_path):
     # the execution-rate bars and the achievement bars are drawn: their colours fill part of the page
     assert color_share(image, charts.EXECUTION_COLOR) > 0.005
     assert color_share(image, charts.OUTCOME_COLORS["met"]) > 0.005
+
+
+def _summary(agency, **counts):
+    base = dict(agency=agency, fiscal_year=2023, report_type="monitoring", report_type_label="监控", label=agency,
+                indicators_met=0, indicators_missed=0, indicators_not_judged=0, indicators_qualitative=0,
+                indicator_rows=0, execution_rate_pct=None, time_progress_pct=None,
+                computed_execution_rate_pct=None, warning_codes=None)
+    return {**base, **counts}
+
+
+def test_charts_tell_qualitative_rows_from_unread_tables_and_show_a_rate_mismatch():
+    reports = [_summary("甲", indicators_met=5, indicators_not_judged=3, indicators_qualitative=2, indicator_rows=8),
+               _summary("甲", indicator_rows=0),  # its table was not read
+               _summary("乙", indicators_missed=1, indicator_rows=1, execution_rate_pct=30,
+                        computed_execution_rate_pct=25, warning_codes="behind_schedule, rate_mismatch")]
+    data = compare.CompareData("agency", reports, [], [])
+    assert data.achievement_groups() == [
+        {"label": "甲", "met": 5, "missed": 0, "qualitative": 2, "not_judged": 1, "unread_reports": 1},
+        {"label": "乙", "met": 0, "missed": 1, "qualitative": 0, "not_judged": 0, "unread_reports": 0}]
+    assert [r["computed_rate_pct"] for r in data.execution_rows()] == [None, None, 25]

@@ -17,6 +17,7 @@ from perfreports.facts.concepts import (
     load_crosswalk,
     load_vocabulary,
     name_words,
+    normalise_name,
 )
 from perfreports.normalize import kind_of_unit
 
@@ -167,7 +168,7 @@ def test_a_crosswalk_entry_of_another_unit_kind_does_not_apply(tmp_path: Path):
 @pytest.mark.parametrize("name, text", [
     ("unknown.csv", "indicator,concept_id\n慰问人数,no_such_concept\n"),
     ("header.csv", "name,id\n慰问人数,condolence_persons\n"),
-    ("columns.csv", "indicator,concept_id\n慰问人数,condolence_persons,extra\n"),
+    ("columns.csv", "indicator,concept_id\n慰问人数\n"),
     ("unknown.toml", '[crosswalk]\n"慰问人数" = "no_such_concept"\n'),
     ("table.toml", '"慰问人数" = "condolence_persons"\n'),
     ("syntax.toml", '[crosswalk]\n"慰问人数" = \n'),
@@ -255,3 +256,11 @@ def test_matching_takes_well_under_a_millisecond_a_name():
     per_name = (time.perf_counter() - start) / len(names)
     print(f"{per_name * 1e6:.0f} µs per name over {len(names)} names")
     assert per_name < 0.001
+
+
+def test_the_crosswalk_template_of_the_concepts_command_reads_back(tmp_path: Path):
+    """`pipeline.py concepts --out` writes indicator,concept_id,unit,documents: extra columns are notes."""
+    path = tmp_path / "left.csv"
+    path.write_text("indicator,concept_id,unit,documents\n慰问人数,condolence_persons,人,3\n书屋闲置率,,%,1\n",
+                    encoding="utf-8")
+    assert load_crosswalk(path) == {normalise_name("慰问人数"): "condolence_persons", normalise_name("书屋闲置率"): ""}

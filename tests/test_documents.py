@@ -46,6 +46,7 @@ def test_the_id_names_the_report_not_its_values(read):
 
 
 def stored(tmp_path, records_list) -> store.duckdb.DuckDBPyConnection:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     con = store.open_store(tmp_path / "r.duckdb")
     for records in records_list:
         store.write(con, records)
@@ -65,9 +66,38 @@ def test_files_of_one_report_that_disagree_are_flagged(tmp_path, read):
     variant = process_file(str(VARIANTS / "xindu-2024-missed-target.pdf")).records
     con = stored(tmp_path, [read["xindu-2024-monitoring.pdf"], variant])
     assert con.execute("SELECT files, disagreements FROM documents").fetchall() == [(2, "indicators")]
-    [(file, message)] = con.execute(
-        "SELECT source_file, message FROM problems WHERE code = 'document_mismatch'").fetchall()
-    assert file == "xindu-2024-missed-target.pdf" and "xindu-2024-monitoring.pdf" in message
+    warned = con.execute("SELECT source_file, message FROM problems WHERE code = 'document_mismatch' "
+                         "ORDER BY source_file").fetchall()
+    assert [file for file, _ in warned] == ["xindu-2024-missed-target.pdf", "xindu-2024-monitoring.pdf"]
+    assert "（xindu-2024-monitoring.pdf）" in warned[0][1] and "（xindu-2024-missed-target.pdf）" in warned[1][1]
+
+
+def test_the_warnings_do_not_depend_on_the_order_files_are_written(tmp_path, read):
+    variant = process_file(str(VARIANTS / "xindu-2024-missed-target.pdf")).records
+    files = [read["xindu-2024-monitoring.pdf"], read["xindu-2024-monitoring.docx"], variant]
+    seen = []
+    for order in (files, files[::-1]):
+        con = stored(tmp_path / str(len(seen)), order)
+        seen.append(con.execute("SELECT source_file, message FROM problems WHERE code = 'document_mismatch' "
+                                "ORDER BY ALL").fetchall())
+    assert seen[0] == seen[1] and len(seen[0]) == 3
+
+
+def test_a_file_that_leaves_a_document_takes_its_disagreement_along(tmp_path, read):
+    """The path of the disagreeing file gets other bytes (another report): the warning of the file
+    left behind goes."""
+    variant = process_file(str(VARIANTS / "xindu-2024-missed-target.pdf")).records
+    other = read["xiling-2022-self-evaluation.pdf"]
+    con = stored(tmp_path, [])
+    for records in (read["xindu-2024-monitoring.pdf"], variant):
+        store.write(con, records, _file(records, records.source_path))
+    assert con.execute("SELECT count(*) FROM problems WHERE code = 'document_mismatch'").fetchone() == (2,)
+    store.write(con, other, _file(other, variant.source_path))  # the variant's path now holds xiling
+    assert con.execute("SELECT count(*) FROM problems WHERE code = 'document_mismatch'").fetchone() == (0,)
+
+
+def _file(records, path: str) -> store.FileRow:
+    return store.FileRow(path, Path(path).name, records.report_id, records.report_id * 4, 1)
 
 
 def test_a_changed_amount_is_named(tmp_path, read):

@@ -5,6 +5,7 @@ import csv
 import subprocess
 import sys
 from decimal import Decimal
+import re
 from pathlib import Path
 
 import openpyxl
@@ -170,3 +171,23 @@ def test_dataset_doc_lists_every_column_with_its_type():
     documented = documented_columns(doc)
     actual = {table: [(c.name, c.sql_type) for c in store.columns(table)] for table in store.TABLES}
     assert documented == actual
+
+
+def documented_views(text: str) -> dict[str, list[str]]:
+    """The Views section's rows → view name: its columns, in order (parenthesised notes dropped)."""
+    views = {}
+    section = text[text.index("## Views"):]
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            name, _, cell = (c.strip() for c in line.strip("|").split("|"))
+            cell = re.sub(r"\([^()]*\)", "", cell)
+            views[name.strip("`")] = [c.strip() for c in cell.split(",")]
+    return views
+
+
+def test_dataset_doc_lists_every_view_column(tmp_path):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "dataset.md").read_text(encoding="utf-8")
+    with store.open_store(tmp_path / "r.duckdb") as con:
+        actual = {name: [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+                  for name in ("documents", "report_summary", "indicator_achievement", "concept_trend")}
+    assert documented_views(doc) == actual

@@ -19,7 +19,7 @@ NAMES = sorted(p.name.removesuffix(".report.json") for p in EXPECTED.glob("*.rep
 # What read_report reads; document_id is set when the rows are built (facts/build.py), the rest
 # by stage checks.
 NOT_READ = ("report_id", "source_file", "source_path", "source_format", "pages", "document_id",
-            "province", "computed_execution_rate_pct", "time_progress_pct", "behind_schedule", "missing_parts")
+            "computed_execution_rate_pct", "time_progress_pct", "behind_schedule", "missing_parts")
 COLUMNS = [f.name for f in fields(ReportRow) if f.name not in NOT_READ]
 
 

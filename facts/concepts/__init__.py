@@ -24,10 +24,12 @@ import functools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from perfreports.facts.records import IndicatorRow
 from perfreports.normalize import kind_of_unit
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
@@ -189,10 +191,11 @@ def _crosswalk_csv(path: Path) -> list[tuple[str, str]]:
             rows = list(csv.reader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise ConceptsError(f"{path}: cannot read: {_one_line(e)}") from e
-    if not rows or [c.strip() for c in rows[0]] != ["indicator", "concept_id"]:
-        raise ConceptsError(f"{path}: the first line must be the header indicator,concept_id")
-    if any(len(row) != 2 for row in rows[1:] if row):
-        raise ConceptsError(f"{path}: every line needs exactly two columns: indicator,concept_id")
+    header = [c.strip() for c in rows[0]] if rows else []
+    if header[:2] != ["indicator", "concept_id"]:
+        raise ConceptsError(f"{path}: the first line must be the header indicator,concept_id (more columns may follow)")
+    if any(len(row) < 2 for row in rows[1:] if row):
+        raise ConceptsError(f"{path}: every line needs the two columns indicator,concept_id")
     return [(row[0], row[1].strip()) for row in rows[1:] if row]
 
 
@@ -346,11 +349,25 @@ def _rule_holds(concept: Concept, words: frozenset[str]) -> bool:
 
 
 @functools.cache
-def default_matcher() -> Matcher:
-    """The matcher of the shipped vocabulary, built once per process."""
-    return Matcher(load_vocabulary())
+def default_matcher(crosswalk: tuple[tuple[str, str], ...] = ()) -> Matcher:
+    """The matcher of the shipped vocabulary with the user's `crosswalk` (name, concept id)
+    pairs, built once per process."""
+    return Matcher(load_vocabulary(), dict(crosswalk))
 
 
-__all__ = ["Concept", "ConceptMatch", "ConceptsError", "Matcher", "default_matcher", "load_crosswalk",
+def with_concepts(rows: Iterable[IndicatorRow], matcher: Matcher) -> tuple[IndicatorRow, ...]:
+    """`rows` with the concept each reports, matched on its name, its unit (the actual's, else
+    the stage target's, else the target's) and its level-2 name."""
+    out = []
+    for row in rows:
+        found = matcher.match(row.indicator, row.actual_unit or row.stage_target_unit or row.target_unit, row.level2)
+        if found is not None:
+            row = replace(row, concept_id=found.concept.id, concept=found.concept.name,
+                          concept_score=Decimal(str(found.score)).quantize(Decimal("0.001")), concept_how=found.how)
+        out.append(row)
+    return tuple(out)
+
+
+__all__ = ["Concept", "ConceptMatch", "ConceptsError", "Matcher", "default_matcher", "with_concepts", "load_crosswalk",
            "load_vocabulary", "normalise_name", "unit_from_name", "unit_fits", "name_words", "KINDS",
            "VOCABULARY"]

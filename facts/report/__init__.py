@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from perfreports.extract.model import Document
+from perfreports.extract.model import Document, Table
 from perfreports.facts.records import FieldRow, IndicatorRow, Problem, ReportRow
 from perfreports.facts.report import forms, prose
 from perfreports.facts.report.candidates import EXPLICIT, Candidate, as_text
 from perfreports.facts.report.kind import Kind, document_kind
+from perfreports.facts.report.regions import Province, province_of
 
 FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct")
 # Trust order of the places, per field: the first source that states a field wins.
@@ -54,17 +55,44 @@ def read_report(document: Document, indicators: list[IndicatorRow], *, report_id
     if chosen["agency"] is not None:
         chosen["agency"] = _with_prefix(chosen["agency"], document.text())
     period = chosen["period"].value if chosen["period"] else (None, None)
+    agency = chosen["agency"].value if chosen["agency"] else None
+    province = province_of(agency, title, opening_texts(document))
     row = ReportRow(
         report_id=report_id, source_file=source_file, source_path=source_path,
         source_format=document.source_format, pages=document.pages, title=title,
         report_type=kind.report_type or "other", fiscal_year=year,
-        period_start=period[0], period_end=period[1],
+        period_start=period[0], period_end=period[1], province=province.name if province else None,
         **{field: chosen[field].value if chosen[field] else None
            for field in TRUST if field != "period"},
     )
     fields = tuple(_field_row(report_id, c) for c in chosen.values() if c is not None)
     fields += (FieldRow(report_id, "title", title, title, "title"),) if title else ()
+    fields += (_province_field(report_id, province, agency, title),) if province else ()
     return ReportRead(row, fields, tuple(_conflicts(found, chosen, report_id)), kind)
+
+
+def opening_texts(document: Document, limit: int = 2000) -> list[str]:
+    """The first texts of a document in reading order — paragraphs, headings and table rows (the
+    distinct cells of a row joined) — up to about `limit` characters."""
+    texts, size = [], 0
+    for block in document.blocks:
+        rows = ([" ".join(dict.fromkeys(c for c in row if c)) for row in block.grid()]
+                if isinstance(block, Table) else [block.text])
+        for text in rows:
+            if size >= limit:
+                return texts
+            if text:
+                texts.append(text)
+                size += len(text)
+    return texts
+
+
+def _province_field(report_id: str, province: Province, agency: str | None, title: str | None) -> FieldRow:
+    """Where the province was read: the words that decided it, in the agency, the title or the text."""
+    words = "、".join(province.evidence)
+    source = ("agency" if agency and any(w in agency for w in province.evidence)
+              else "title" if title and any(w in title for w in province.evidence) else "sentence")
+    return FieldRow(report_id, "province", province.name, words, source)
 
 
 def _project_candidates(document: Document, title: str | None) -> list[Candidate]:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from perfreports.extract import extract
-from perfreports.extract.model import Table
+from perfreports.facts.report import opening_texts as report_opening
 
 ROOT = Path(__file__).resolve().parents[3]
 SETS = {  # set name → (folder of rendered files, folder of expected report.json)
@@ -24,17 +24,7 @@ LIMIT = 2000
 
 
 def opening_texts(path: Path) -> list[str]:
-    texts, size = [], 0
-    for block in extract(path).blocks:
-        rows = ([" ".join(dict.fromkeys(c for c in row if c)) for row in block.grid()]
-                if isinstance(block, Table) else [block.text])
-        for text in rows:
-            if size >= LIMIT:
-                return texts
-            if text:
-                texts.append(text)
-                size += len(text)
-    return texts
+    return report_opening(extract(path), LIMIT)
 
 
 def rendered_file(folder: Path, name: str) -> Path:
