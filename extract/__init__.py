@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 
 from perfreports.extract.errors import ExtractError
+from perfreports.extract.limits import DEFAULT_LIMITS, Limits, check_file_size
 from perfreports.extract.model import Block, Cell, Document, Heading, Paragraph, Table
 
 
@@ -19,18 +20,19 @@ _NOT_REPORT_SIGNATURES = (
 )
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a PDF, DOCX or legacy .doc/.wps file (recognised from its bytes, not its name) into a
-    `Document`.
+    `Document`, within `limits` (extract/limits.py).
 
     Raises `ExtractError` for input that is not a readable report file.
     """
     path = Path(path)
     kind = sniff(path)
+    check_file_size(path, limits)
     if kind == "pdf":
         from perfreports.extract.pdf import read_pdf_checked
         try:
-            return read_pdf_checked(path)
+            return read_pdf_checked(path, limits)
         except ExtractError as error:
             if error.code == "unreadable_pdf" and _is_cut_off(path):
                 raise ExtractError("truncated_pdf", "The PDF is cut off (its end is missing): the "
@@ -38,9 +40,9 @@ def extract(path: Path) -> Document:
             raise
     if kind == "legacy":
         from perfreports.extract.legacy import read_legacy_checked
-        return read_legacy_checked(path)
+        return read_legacy_checked(path, limits)
     from perfreports.extract.docx import read_docx_checked
-    return read_docx_checked(path)
+    return read_docx_checked(path, limits)
 
 
 def sniff(path: Path) -> str:
@@ -95,4 +97,4 @@ def _is_text(path: Path) -> bool:
         return error.start >= len(sample) - 3
 
 
-__all__ = ["extract", "ExtractError", "Document", "Block", "Cell", "Heading", "Paragraph", "Table"]
+__all__ = ["extract", "ExtractError", "Limits", "DEFAULT_LIMITS", "Document", "Block", "Cell", "Heading", "Paragraph", "Table"]

@@ -8,6 +8,7 @@ import docx
 from docx.oxml.ns import qn
 
 from perfreports.extract.errors import ExtractError, raised_inside
+from perfreports.extract.limits import DEFAULT_LIMITS, Limits, check_docx_size
 from perfreports.extract.model import Block, Cell, Document, Paragraph, Table
 from perfreports.extract.text import as_heading, clean_text, is_contents_line
 
@@ -104,8 +105,10 @@ def _cell_text(tc) -> str:
     return clean_text("".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))))
 
 
-def read_docx_checked(path: Path) -> Document:
-    """`read_docx`, with the library's failures on broken packages turned into `ExtractError`."""
+def read_docx_checked(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """`read_docx`, with the library's failures on broken packages turned into `ExtractError`;
+    a DOCX that unpacks beyond the limit is not parsed at all."""
+    check_docx_size(path, limits)
     try:
         document = read_docx(path)
     except Exception as error:

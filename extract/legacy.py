@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from perfreports.extract.docx import read_docx_checked
+from perfreports.extract.limits import DEFAULT_LIMITS, Limits
 from perfreports.extract.errors import ExtractError
 from perfreports.extract.model import Document
 
@@ -26,7 +27,7 @@ INSTALL_HINT = "install LibreOffice (libreoffice-writer-nogui) to read .doc/.wps
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # name of an OLE directory entry
 
 
-def read_legacy_checked(path: Path) -> Document:
+def read_legacy_checked(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Convert a .doc/.wps file to DOCX and read that; `ExtractError` when it cannot be done."""
     if _is_encrypted_ooxml(path):
         raise ExtractError("encrypted_docx", "The file is a password-protected Word document "
@@ -37,7 +38,7 @@ def read_legacy_checked(path: Path) -> Document:
                                                  f"{INSTALL_HINT}.")
     with tempfile.TemporaryDirectory(prefix="perfreports-legacy-") as folder:
         docx = convert_to_docx(path, Path(folder), soffice)
-        document = read_docx_checked(docx)
+        document = read_docx_checked(docx, limits)
     return replace(document, source_format="doc")
 
 

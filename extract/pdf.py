@@ -22,6 +22,7 @@ from perfreports.extract.lines import TextLine
 from perfreports.extract.model import Block, Document, Paragraph, Table
 from perfreports.extract.lines import PageTable
 from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
+from perfreports.extract.limits import DEFAULT_LIMITS, Limits, check_ocr_pages, check_page_count, page_pixels
 from perfreports.extract.pdf_objects import PageObjects, page_objects
 from perfreports.extract.text import as_heading, clean_text, is_contents_line
 
@@ -30,36 +31,54 @@ _MARGIN_SHARE = 0.09  # top and bottom share of the page where running headers a
 _SAME_COLUMN = 3.0  # points: column boundaries of a table's parts on two pages this close are the same
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages: list[PageContent | None] = [_read_text_layer(pdf[index], index + 1) for index in range(len(pdf))]
+        check_page_count(len(pdf), limits)
+        pages: list[PageContent | None] = []
+        sizes: list[tuple[float, float]] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            sizes.append(page.get_size())
+            pages.append(_read_text_layer(page, index + 1))
     finally:
         pdf.close()
     scanned = [number for number, page in enumerate(pages, start=1) if page is None]
     warnings: tuple[tuple[str, str], ...] = ()
     if scanned:  # pages without a usable text layer are read by OCR (extract/scan.py)
-        pages, warnings = _read_scanned(path, pages, scanned)
+        pages, warnings = _read_scanned(path, pages, scanned, sizes, limits)
     ocr_used = scanned and all(page is not None for page in pages)
     read = drop_running_lines([page for page in pages if page is not None])
     return Document(source_format="scanned_pdf" if ocr_used else "pdf", blocks=tuple(assemble_blocks(read)),
                     pages=len(pages), warnings=warnings)
 
 
-def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int]):
-    """`pages` with the `scanned` ones read by OCR, and the warning saying so. Without the OCR
+def _read_scanned(path: Path, pages: list[PageContent | None], scanned: list[int],
+                  sizes: list[tuple[float, float]], limits: Limits):
+    """`pages` with the `scanned` ones read by OCR, and the warnings saying so. Without the OCR
     engine a document of scans only is `no_text_layer`; in a document with a text layer on
-    other pages, the scanned ones (a signed last page …) are left out with a warning."""
+    other pages, the scanned ones (a signed last page …) are left out with a warning. A page too
+    large to render is left out (`page_too_large`); a file of such pages only is refused."""
     from perfreports.extract import ocr
-    from perfreports.extract.scan import pages_phrase, read_scanned_pages
+    from perfreports.extract.scan import SCALE, pages_phrase, read_scanned_pages
+    check_ocr_pages(len(scanned), limits)
+    too_large = [n for n in scanned if page_pixels(*sizes[n - 1], SCALE) > limits.max_page_pixels]
+    huge = (("page_too_large", f"{pages_phrase(too_large, 'needs', 'need')} OCR but {'is' if len(too_large) == 1 else 'are'} "
+                               f"too large to render (more than {limits.max_page_pixels:,} pixels, --max-page-pixels): "
+                               "left out."),) if too_large else ()
+    scanned = [n for n in scanned if n not in too_large]
+    if not scanned:
+        if all(page is None for page in pages):
+            raise ExtractError("page_too_large", huge[0][1])
+        return pages, huge
     why_not = ocr.missing()
     if why_not is not None and len(scanned) < len(pages):
-        return pages, (("ocr_pages", f"{pages_phrase(scanned, 'has', 'have')} no text layer and "
-                                     f"{'was' if len(scanned) == 1 else 'were'} not read: {why_not}."),)
+        return pages, huge + (("ocr_pages", f"{pages_phrase(scanned, 'has', 'have')} no text layer and "
+                                            f"{'was' if len(scanned) == 1 else 'were'} not read: {why_not}."),)
     ocr_pages = read_scanned_pages(path, scanned)
-    pages = [page or ocr_pages[number] for number, page in enumerate(pages, start=1)]
+    pages = [page or ocr_pages.get(number) for number, page in enumerate(pages, start=1)]
     read = pages_phrase(scanned, "had no text layer and was", "had no text layer and were")
-    return pages, (("ocr_pages", f"{read} read by OCR."),)
+    return pages, huge + (("ocr_pages", f"{read} read by OCR."),)
 
 
 def _read_text_layer(page: pdfium.PdfPage, number: int) -> PageContent | None:
@@ -259,10 +278,10 @@ def _remap_grid(table: Table, columns: dict[int, int], n_cols: int) -> list[list
     return grid
 
 
-def read_pdf_checked(path: Path) -> Document:
+def read_pdf_checked(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """`read_pdf`, with the parser's failures on broken or locked files turned into `ExtractError`."""
     try:
-        document = read_pdf(path)
+        document = read_pdf(path, limits)
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise ExtractError("encrypted_pdf", "The PDF is encrypted with a password; it cannot be opened without it.")

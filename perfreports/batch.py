@@ -13,10 +13,13 @@ unless `force`, and keeps a `Tally` with `Progress` on stderr.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +31,7 @@ from perfreports.executors.local import process_all
 from perfreports.facts.records import Records
 from perfreports.storage import export, store
 from perfreports.process import Processed, ReadOptions, one_line, stage_failed
+from perfreports.terminal import RECEIVED, Interrupted, printable
 
 SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
 SUMMARY_ROWS = 30  # failed files and loaded reports kept for the summary
@@ -52,19 +56,28 @@ class IngestOptions:
 # --- many files ------------------------------------------------------------------------------
 
 def find_inputs(paths: list[str]) -> list[str]:
-    """Files given, plus .pdf/.docx/.doc/.wps files found recursively in folders given, sorted.
+    """Files given, plus the .pdf/.docx/.doc/.wps entries found in folders given (recursively,
+    not following links to folders), sorted.
 
-    A path that does not exist is kept, so that it gets its `problems` row.
+    Nothing is dropped silently: a path that does not exist, a link to nothing, a pipe or device
+    named like a report and a folder that cannot be searched are kept, so that each gets its
+    `problems` row (`process.file_row`).
     """
     found: list[str] = []
     for given in paths:
-        folder = Path(given)
-        if folder.is_dir():
-            found += sorted(str(p) for p in folder.rglob("*")
-                            if p.suffix.lower() in SUFFIXES and p.is_file())
+        if os.path.isdir(given):
+            found += _search(given)
         else:
             found.append(given)
     return list(dict.fromkeys(found))
+
+
+def _search(folder: str) -> list[str]:
+    found, unsearchable = [], []
+    for root, dirs, files in os.walk(folder, onerror=lambda err: unsearchable.append(err.filename)):
+        dirs.sort()
+        found += [os.path.join(root, name) for name in files if Path(name).suffix.lower() in SUFFIXES]
+    return sorted(found) + sorted(unsearchable)
 
 
 # --- where the rows go -----------------------------------------------------------------------
@@ -83,11 +96,18 @@ def write_one(sink, processed: Processed) -> Processed:
 
 
 class DuckDBSink:
-    """The store as the only writer: each document in its own transaction."""
+    """The store as the only writer: each document in its own transaction, and the store's lock
+    file held for the whole run (the connection is closed while workers are forked, when DuckDB's
+    own lock is not held), so that a second ingest is refused at its start."""
 
     def __init__(self, db: str):
         self.db = db
-        self.con = store.open_store(db)
+        self.lock = store.hold_writer_lock(db)
+        try:
+            self.con = store.open_store(db)
+        except BaseException:
+            self.lock.close()
+            raise
 
     def ingested(self) -> dict[str, str]:
         return store.ingested(self.connection())
@@ -102,13 +122,19 @@ class DuckDBSink:
         return processed
 
     def before_fork(self) -> None:
-        """A forked worker must not inherit DuckDB's threads: close, reopen when next needed."""
-        self.close()
+        """A forked worker must not inherit DuckDB's threads: close, reopen when next needed (the
+        lock file stays held)."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
 
     def close(self) -> None:
         if self.con is not None:
             self.con.close()
             self.con = None
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
 
 def _sink(db: str, out_parquet: str | None):
@@ -132,19 +158,57 @@ def ingest(options: IngestOptions, stream=None) -> Tally:
     try:
         unchanged = {} if options.force else sink.ingested()
         tally = Tally(total=len(options.paths))
-        results = _results(options, unchanged, before_fork=sink.before_fork)
-        try:
-            with Progress(tally, stream) as progress:
-                for processed in results:
-                    if not processed.skipped:
-                        processed = write_one(sink, processed)
-                    tally.add(processed)
-                    progress.update(processed)
-        finally:
-            results.close()
+        with Interrupts() as interrupts:
+            results = _results(options, unchanged, before_fork=sink.before_fork)
+            try:
+                with Progress(tally, stream) as progress:
+                    for processed in results:
+                        with interrupts.deferred():  # a document is written and reported whole, or not at all
+                            if not processed.skipped:
+                                processed = write_one(sink, processed)
+                            tally.add(processed)
+                            progress.update(processed)
+            finally:
+                results.close()
     finally:
         sink.close()
     return tally
+
+
+class Interrupts:
+    """SIGINT and SIGTERM during a run. Outside a write they stop it at once (`Interrupted`); while
+    a document is being written they wait until it is written and reported — an interrupt never
+    leaves half a document, nor a document stored as failed because its write was cut."""
+
+    def __init__(self):
+        self.requested: int | None = None
+        self.writing = False
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self) -> Interrupts:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            self.previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+
+    def _handle(self, number: int, frame) -> None:
+        self.requested = number
+        if not self.writing:
+            RECEIVED.append(number)
+            raise Interrupted(number)
+
+    @contextmanager
+    def deferred(self):
+        self.writing = True
+        try:
+            yield
+        finally:
+            self.writing = False
+        if self.requested is not None:
+            raise Interrupted(self.requested)
 
 
 def _results(options: IngestOptions, unchanged: dict[str, str], before_fork) -> Iterator[Processed]:
@@ -242,7 +306,7 @@ class Progress:
             self.bar.set_postfix_str(rates + skipped, refresh=False)
             self.bar.update(1)
             return
-        print(f"[{t.done}/{t.total}] {processed.records.source_path}: {_state(processed)} | "
+        print(f"[{t.done}/{t.total}] {printable(processed.records.source_path)}: {printable(_state(processed))} | "
               f"{t.files_per_second:.2f} files/s, {rates}", file=self.stream, flush=True)
 
 

@@ -2,7 +2,7 @@
 files into the DuckDB store, export the dataset, compare, check the set-up.
 
     python pipeline.py ingest PATH [PATH ...] [--db FILE] [--workers N] [--timeout SECONDS] [--force] [--rules FILE]
-    python pipeline.py export [--db FILE] --out DIR [--format csv|parquet|xlsx]
+    python pipeline.py export [--db FILE] --out DIR [--format csv|parquet|xlsx] [--csv-excel-safe]
     python pipeline.py status [--db FILE]
     python pipeline.py compare [--db FILE] [--by agency|fiscal_year|report_type] --out DIR
     python pipeline.py doctor
@@ -11,7 +11,8 @@ files into the DuckDB store, export the dataset, compare, check the set-up.
 
 Each file goes extract → facts → checks → load (`batch.py`); whatever fails becomes a `problems` row and
 the batch goes on. Options are checked once, before any file is read. Exit status 0 when every
-input was handled, 2 when the run itself could not proceed, 130 after Ctrl-C, 141 when the reader
+input was handled, 2 when the run itself could not proceed, 130 after Ctrl-C (143 after SIGTERM:
+the documents written so far stay, the one in flight is read again next time), 141 when the reader
 of the output stopped reading (`… | head`), as for other Unix tools. Errors are one line;
 `--debug` shows the traceback. The stages are imported by the command that needs them, so
 `--help` stays fast.
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections import Counter
 
 from perfreports.storage import DEFAULT_DB, EXPORT_FORMATS
-from perfreports.terminal import plural, printable
+from perfreports.terminal import RECEIVED, plural, printable, stop_on_signals
 
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 720-page PDF takes ~10 s, OCR ~10 s a page
 GROUPINGS = ("agency", "fiscal_year", "report_type")
@@ -51,7 +53,7 @@ def summary_lines(tally, db: str) -> list[str]:
     if tally.warnings:
         lines.append("warnings: " + _counts(tally.warnings))
     for path, codes in tally.failed_files:
-        lines.append(f"  failed: {path} ({codes})")
+        lines.append(f"  failed: {printable(path)} ({codes})")
     if tally.failed > len(tally.failed_files):
         lines.append(f"  ... and {tally.failed - len(tally.failed_files)} more failed (see problems)")
     if tally.loaded_rows:
@@ -70,7 +72,7 @@ def table_lines(loaded_rows: list[tuple[str, ...]]) -> list[str]:
     from perfreports.storage.export import display_width
     header = ("source_file", "report_type", "fiscal_year", "agency", "budget_yuan",
               "indicators", "figures")
-    rows = [header] + sorted(loaded_rows)  # by file name: workers finish in any order
+    rows = [header] + sorted(tuple(printable(cell) for cell in row) for row in loaded_rows)  # by file name
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)).rstrip()
             for row in rows]
@@ -103,6 +105,8 @@ def ingest_options(args):
     except RulesError as err:
         raise UsageError(str(err)) from err
     concepts = crosswalk(args.concepts) if args.concepts else ()
+    from perfreports.extract.limits import Limits
+    limits = Limits(**{name: getattr(args, name) for name in Limits.__dataclass_fields__})
     paths = find_inputs(args.paths)
     if not paths:
         raise UsageError(f"no .pdf, .docx, .doc or .wps files found in {', '.join(args.paths)}")
@@ -114,7 +118,7 @@ def ingest_options(args):
     return IngestOptions(tuple(paths), db=args.db or DEFAULT_DB, out_parquet=args.out_parquet,
                          executor=args.executor, scheduler=args.scheduler, ship_bytes=args.ship_bytes,
                          workers=args.workers, timeout=timeout or None, force=args.force,
-                         read=ReadOptions(rules=rules, concepts=concepts))
+                         read=ReadOptions(rules=rules, concepts=concepts, limits=limits))
 
 
 def crosswalk(path: str) -> tuple[tuple[str, str], ...]:
@@ -141,7 +145,9 @@ def cmd_export(args) -> int:
     from perfreports.storage.store import open_store
     con = open_store(_existing_db(args), read_only=True)
     try:
-        written = export(con, args.out, args.format)
+        if args.csv_excel_safe and args.format != "csv":
+            raise UsageError("--csv-excel-safe is for --format csv (XLSX cells are always text, never formulas)")
+        written = export(con, args.out, args.format, excel_safe=args.csv_excel_safe)
     finally:
         con.close()
     print("\n".join(f"wrote {p}" for p in written))
@@ -235,6 +241,30 @@ def _timeout(text: str) -> float:
     return value
 
 
+# The ingest options of extract/limits.py (their defaults are repeated here, where `--help` needs
+# them without importing the stages; a test keeps the two the same).
+LIMIT_DEFAULTS = {"max_file_mb": 500, "max_pages": 5000, "max_ocr_pages": 500, "max_page_pixels": 60_000_000,
+                  "max_docx_mb": 300, "worker_memory_mb": 4096}
+LIMIT_OPTIONS = {
+    "max_file_mb": "largest file read, in MB",
+    "max_pages": "most pages of one PDF",
+    "max_ocr_pages": "most pages of one PDF that need OCR",
+    "max_page_pixels": "largest page rendered for OCR, in pixels at 200 dpi",
+    "max_docx_mb": "largest unpacked DOCX, in MB",
+    "worker_memory_mb": "memory a worker process may take, in MB; 0: no cap",
+}
+
+
+def _at_least_zero(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, got {text}")
+    return value
+
+
 def _at_least_one(text: str) -> int:
     try:
         value = int(text)
@@ -278,6 +308,13 @@ def parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--concepts", metavar="FILE",
                             help="your crosswalk of indicator names to concept ids (CSV indicator,concept_id "
                                  "or TOML [crosswalk]); it wins over the shipped vocabulary")
+    limits = ingest_cmd.add_argument_group(
+        "limits", "what one file may take; beyond them the file is refused (too_large) or the page "
+                  "left out (page_too_large), with a problems row, and the batch goes on")
+    for name, help_text in LIMIT_OPTIONS.items():
+        kind = _at_least_zero if name == "worker_memory_mb" else _at_least_one
+        limits.add_argument("--" + name.replace("_", "-"), type=kind, default=LIMIT_DEFAULTS[name],
+                            metavar="N", help=f"{help_text} (default: {LIMIT_DEFAULTS[name]})")
     ingest_cmd.add_argument("--executor", choices=("local", "dask"), default="local",
                             help="where documents are read: local worker processes, or Dask tasks "
                                  "on the cluster of --scheduler (a local one of --workers processes "
@@ -299,6 +336,9 @@ def parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--out", required=True, metavar="DIR", help="output folder")
     export_cmd.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
                             help="file format (default: csv)")
+    export_cmd.add_argument("--csv-excel-safe", action="store_true",
+                            help="put ' before text cells starting with = + - @ (or tab, CR), so that a "
+                                 "spreadsheet opening the CSV runs no formula (OWASP); numbers stay numbers")
     export_cmd.set_defaults(run=cmd_export)
 
     status_cmd = commands.add_parser(
@@ -357,21 +397,28 @@ def _default_workers() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    stop_on_signals()  # Ctrl-C and SIGTERM as Interrupted, caught below
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except KeyboardInterrupt:
-        print("interrupted: every file reported done is stored; run the same command again to "
-              "go on", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        return _interrupted(getattr(err, "signal", signal.SIGINT))
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 141
     except Exception as err:  # one line for the person at the terminal; the traceback with --debug
+        if RECEIVED:  # a library turned the interrupt into its own error (DuckDB: Query interrupted)
+            return _interrupted(RECEIVED[0])
         if args.debug:
             raise
-        print(f"error: {_one_line(err)}", file=sys.stderr)
+        print(f"error: {printable(_one_line(err))}", file=sys.stderr)
         return 2
+
+
+def _interrupted(number: int) -> int:
+    print("interrupted: every file reported done is stored; run the same command again to go on",
+          file=sys.stderr)
+    return 128 + number
 
 
 # Errors whose text says it all; any other exception is a bug, named by its type.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 from perfreports import extract
 from perfreports.checks import checked
 from perfreports.checks.rules import DEFAULT_RULES, RuleSet
+from perfreports.extract.limits import DEFAULT_LIMITS, Limits
 from perfreports.extract.model import Document
 from perfreports.facts.concepts import default_matcher
 from perfreports.facts.build import build_records
@@ -31,6 +33,7 @@ class ReadOptions:
 
     rules: tuple[RuleSet, ...] = DEFAULT_RULES  # behind_schedule rule sets (checks.rules)
     concepts: tuple[tuple[str, str], ...] = ()  # the user's crosswalk: (indicator name, concept id)
+    limits: Limits = DEFAULT_LIMITS  # what one file may take (extract/limits.py)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,12 @@ def document_records(document: Document, *, report_id: str, source_file: str, so
 
 
 def file_row(path: str) -> tuple[FileRow, Problem | None]:
-    """The bookkeeping row of a file (SHA-256 read in chunks), or a problem when it cannot be read."""
+    """The bookkeeping row of a file (SHA-256 read in chunks), or a problem when it cannot be read.
+    Only regular files are opened: a pipe, device or socket could block or never end."""
     name = Path(path).name
+    not_a_file = _not_a_regular_file(path)
+    if not_a_file is not None:
+        return FileRow(path, name, None, None), Problem.error(*not_a_file, stage="extract", source_file=name)
     try:
         digest = hashlib.sha256()
         with open(path, "rb") as f:
@@ -97,6 +104,26 @@ def file_row(path: str) -> tuple[FileRow, Problem | None]:
                    datetime.fromtimestamp(stat.st_mtime)), None
 
 
+def _not_a_regular_file(path: str) -> tuple[str, str] | None:
+    """(code, message) for a path that is no regular file, without opening it; None for a file
+    (or a path whose status cannot be read: opening it then says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return "file_not_found", f"cannot read {path}: a symbolic link to {os.readlink(path)}, which does not exist"
+        return None
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "unreadable_file", f"cannot read {path}: a folder that could not be searched"
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return "unsupported_format", f"{path} is {kind}, not a report file: not opened."
+
+
 def failed_file(file: FileRow, problem: Problem, seconds: float = 0.0) -> Processed:
     """A file that contributes only `problem` (it was not read, or its reading was lost)."""
     records = Records(file.source_file, file.source_path, file.report_id, problems=(problem,))
@@ -105,10 +132,15 @@ def failed_file(file: FileRow, problem: Problem, seconds: float = 0.0) -> Proces
 
 def _records(path: str, name: str, report_id: str, read: ReadOptions) -> Records:
     try:
-        document = extract.extract(Path(path))
+        document = extract.extract(Path(path), read.limits)
     except extract.ExtractError as err:
         return _failed(path, name, Problem.error(err.code, err.message, stage="extract",
                                                  source_file=name, report_id=report_id))
+    except MemoryError:  # past the worker's memory cap (extract/limits.py)
+        message = (f"Reading the file needed more memory than a worker may take "
+                   f"({read.limits.worker_memory_mb} MB, --worker-memory-mb): not read.")
+        return _failed(path, name, Problem.error("too_large", message, stage="extract", source_file=name,
+                                                 report_id=report_id))
     except Exception as err:  # an internal bug in a stage: recorded, never dropped
         return _failed(path, name, stage_failed(name, "extract", err, report_id))
     try:

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from perfreports.facts.report.vocabulary import report_type
 from perfreports.storage import charts
+from perfreports.storage.sheets import append_row
 from perfreports.storage.store import StoreError, open_store
 
 GROUPINGS = {"agency": "单位", "fiscal_year": "年度", "report_type": "报告类型"}
@@ -222,9 +223,9 @@ def cell_value(value, kind: str):
 
 
 def write_table(sheet, columns: tuple[Column, ...], rows: list[dict]) -> None:
-    sheet.append([c.header for c in columns])
+    append_row(sheet, [c.header for c in columns])
     for row in rows:
-        sheet.append([cell_value(row.get(c.key), c.kind) for c in columns])
+        append_row(sheet, [cell_value(row.get(c.key), c.kind) for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -254,11 +255,11 @@ def trend_cell(found: list[dict] | None) -> tuple[str | None, str | None]:
 
 def write_trends(sheet, data: CompareData) -> None:
     columns, rows = data.trends()
-    sheet.append(["指标（概念）", "一级指标", "单位", "报告数"] + [data.report_label(r) for r in columns])
+    append_row(sheet, ["指标（概念）", "一级指标", "单位", "报告数"] + [data.report_label(r) for r in columns])
     for row in rows:
         values = [row["concept"], row["level1"], row["unit"], len(row["cells"])]
         values += [trend_cell(row["cells"].get(r["report_id"]))[0] for r in columns]
-        sheet.append(values)
+        append_row(sheet, values)
         for offset, r in enumerate(columns):
             outcome = trend_cell(row["cells"].get(r["report_id"]))[1]
             if outcome in OUTCOME_FILLS:

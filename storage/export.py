@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from perfreports.storage import EXPORT_FORMATS as FORMATS
+from perfreports.storage.sheets import append_row
 from perfreports.storage.store import DATASET_TABLES, Column, columns
 
 # rowid keeps the order in which one document's rows were written.
@@ -29,19 +29,25 @@ ORDER_BY = {
 MAX_WIDTH = 60
 
 
-def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-    """Write the dataset tables into `out_dir` (created if needed); returns the files written."""
+def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str = "csv", *,
+           excel_safe: bool = False) -> list[Path]:
+    """Write the dataset tables into `out_dir` (created if needed); returns the files written.
+
+    `excel_safe` (CSV only): a text cell starting with = + - @ tab or carriage return gets a
+    leading apostrophe, so that a spreadsheet opening the file shows it as text and runs no
+    formula (OWASP, CSV injection); numbers and dates are left as they are. Off by default: the
+    CSV then holds the text exactly as read, for programs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         return [write_xlsx(con, out / "dataset.xlsx")]
-    return [_copy(con, table, out / f"{table}.{fmt}", fmt) for table in DATASET_TABLES]
+    return [_copy(con, table, out / f"{table}.{fmt}", fmt, excel_safe) for table in DATASET_TABLES]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path, fmt: str) -> Path:
-    select = ", ".join(_csv_expr(c) if fmt == "csv" else c.name for c in columns(table))
+def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path, fmt: str, excel_safe: bool) -> Path:
+    select = ", ".join(_csv_expr(c, excel_safe) if fmt == "csv" else c.name for c in columns(table))
     options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
     target = str(path).replace("'", "''")
     con.execute(f"COPY (SELECT {select} FROM {table} ORDER BY {ORDER_BY[table]}) "
@@ -49,10 +55,18 @@ def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path, fmt: str) -> P
     return path
 
 
-def _csv_expr(column: Column) -> str:
+# Text a spreadsheet would take for a formula (OWASP: = + - @, tab, carriage return).
+FORMULA_START = r"^[=+\-@\t\r]"
+APOSTROPHE = "chr(39)"  # SQL for the ' put before such text
+
+
+def _csv_expr(column: Column, excel_safe: bool = False) -> str:
     # DECIMAL(20,4) always prints 4 places: dropping trailing zeros, then a bare point, is exact.
     if column.is_decimal:
         return f"rtrim(rtrim(CAST({column.name} AS VARCHAR), '0'), '.') AS {column.name}"
+    if excel_safe and column.sql_type == "VARCHAR":
+        return (f"CASE WHEN regexp_matches({column.name}, '{FORMULA_START}') "
+                f"THEN {APOSTROPHE} || {column.name} ELSE {column.name} END AS {column.name}")
     return column.name
 
 
@@ -80,9 +94,9 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
 
 
 def _fill_sheet(sheet, cols: tuple[Column, ...], rows: list[tuple]) -> None:
-    sheet.append([c.name for c in cols])
+    append_row(sheet, [c.name for c in cols])
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        append_row(sheet, [_xlsx_value(v) for v in row])
     sheet.freeze_panes = "A2"
     for i, col in enumerate(cols, start=1):
         if col.sql_type == "DATE":
@@ -94,8 +108,6 @@ def _fill_sheet(sheet, cols: tuple[Column, ...], rows: list[tuple]) -> None:
 def _xlsx_value(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -7,8 +7,10 @@ tables with an explicit schema, so a `Decimal` stays a `DECIMAL(20,4)` all the w
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -118,6 +120,37 @@ def ddl() -> list[str]:
         cols = ", ".join(f"{c.name} {c.sql_type}" for c in columns(table))
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     return statements + list(VIEWS)  # analyst views (storage/views.py), replaced on every open
+
+
+def hold_writer_lock(path: str | Path):
+    """Take the store's writer lock (`FILE.lock` beside it) for as long as the returned file is
+    open; `StoreError` when another run holds it. None for an in-memory store."""
+    if str(path) == ":memory:":
+        return _NoLock()
+    lock_path = Path(f"{path}.lock")
+    try:
+        lock = open(lock_path, "a+", encoding="utf-8")
+    except OSError as err:
+        raise StoreError(f"cannot open database {path}: its lock file {lock_path.name} cannot be made "
+                         f"({err.strerror or err})") from err
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.seek(0)
+        holder = lock.read().strip()
+        lock.close()
+        raise StoreError(f"database {path} is in use by another ingest ({holder or 'another process'}); "
+                         "wait for it to finish, or ingest into another --db") from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"pid {os.getpid()}")
+    lock.flush()
+    return lock
+
+
+class _NoLock:
+    def close(self) -> None:
+        pass
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -272,10 +272,10 @@ fork_only = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
 def test_a_hanging_document_times_out_and_the_batch_goes_on(tmp_path, monkeypatch, capsys):
     real_extract = extract.extract
 
-    def hang_on_slow(path):
+    def hang_on_slow(path, *args, **kwargs):
         if Path(path).name.startswith("slow"):
             time.sleep(600)
-        return real_extract(path)
+        return real_extract(path, *args, **kwargs)
 
     monkeypatch.setattr(extract, "extract", hang_on_slow)
     folder = tmp_path / "in"

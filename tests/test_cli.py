@@ -33,7 +33,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def fake_stages(monkeypatch):
     """extract() reads the file's text: `extract-error`, `boom`, `build-boom` or a report."""
 
-    def fake_extract(path: Path) -> Document:
+    def fake_extract(path: Path, limits=None) -> Document:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
         if text.startswith("extract-error"):
             raise ExtractError("not_a_report", "这不是绩效报告")
@@ -162,7 +162,7 @@ def test_ingest_with_worker_processes(tmp_path, fake_stages):
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
                     reason="the monkeypatched stages reach worker processes only when forked")
 def test_a_dying_worker_still_leaves_a_row_per_file(tmp_path, fake_stages, monkeypatch):
-    def die(path):
+    def die(path, limits=None):
         os._exit(1)
 
     monkeypatch.setattr(process.extract, "extract", die)
@@ -432,7 +432,7 @@ def test_rules_file_reaches_the_checks(tmp_path, fake_stages, monkeypatch):
                      encoding="utf-8")
     inputs = make_inputs(tmp_path / "in", **{"good.pdf": "report"})
     assert cli.main(["ingest", str(inputs), "--db", str(tmp_path / "r.duckdb"), "--workers", "1",
-                          "--timeout", "0", "--rules", str(rules)]) == 0  # read in this process
+                          "--timeout", "0", "--worker-memory-mb", "0", "--rules", str(rules)]) == 0  # read in this process
     [used] = seen
     assert [(t.by_month, t.source) for rule_set in used for t in rule_set.thresholds] == [(3, "X")]
 

@@ -14,16 +14,17 @@ def process_all(paths: list[str], workers: int, timeout: float | None = None,
                 read: ReadOptions = ReadOptions()) -> Iterator[Processed]:
     """`process_file` over `paths`, in completion order.
 
-    In worker processes (each document stopped after `timeout` seconds, a `timeout` problem), or
-    in this process when `workers` is 1 and there is no timeout. `unchanged` maps a path to the
+    In worker processes (each document stopped after `timeout` seconds, a `timeout` problem; each
+    worker's memory capped by `read.limits.worker_memory_mb`), or in this process when `workers`
+    is 1 and there is neither a timeout nor a memory cap. `unchanged` maps a path to the
     SHA-256 it was ingested with: such files are skipped while their bytes stay the same.
     `before_fork` runs before each worker process is started: close the DuckDB store there (a
     forked child must not inherit its threads).
     """
     tasks = [(path, (unchanged or {}).get(path), read) for path in paths]
-    if timeout is None and (workers <= 1 or len(paths) <= 1):
+    if timeout is None and (workers <= 1 or len(paths) <= 1) and not read.limits.worker_memory_mb:
         return (process_file(*task) for task in tasks)
-    return _in_workers(tasks, workers, timeout, before_fork)
+    return _in_workers(tasks, workers, timeout, before_fork, read.limits.worker_memory_mb)
 
 
 def lost_file(path: str, lost: Lost, timeout: float | None) -> Processed:
@@ -48,8 +49,8 @@ def _process_task(task: tuple[str, str | None, ReadOptions]) -> Processed:
     return process_file(*task)
 
 
-def _in_workers(tasks, workers: int, timeout: float | None, before_fork) -> Iterator[Processed]:
-    results = run_in_workers(_process_task, tasks, workers, timeout, before_fork)
+def _in_workers(tasks, workers: int, timeout: float | None, before_fork, memory_mb: int) -> Iterator[Processed]:
+    results = run_in_workers(_process_task, tasks, workers, timeout, before_fork, memory_mb)
     try:
         for (path, _, _), result in results:
             yield lost_file(path, result, timeout) if isinstance(result, Lost) else result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections import deque
@@ -34,8 +35,12 @@ class Lost:
 
 
 def run(function: Callable, items: Iterable, workers: int, timeout: float | None,
-        before_fork: Callable[[], None] = lambda: None) -> Iterator[tuple[object, object]]:
+        before_fork: Callable[[], None] = lambda: None,
+        memory_mb: int = 0) -> Iterator[tuple[object, object]]:
     """Yield `(item, function(item))` in completion order, or `(item, Lost(...))`.
+
+    `memory_mb`: the address space each worker may take (RLIMIT_AS; 0: no cap). A worker past it
+    fails its item (MemoryError, or it dies) and is replaced; the machine is never taken.
 
     `before_fork` is called before any worker process is started (also a replacement one), so
     the caller can close what a forked child must not inherit (a database with running threads).
@@ -46,7 +51,7 @@ def run(function: Callable, items: Iterable, workers: int, timeout: float | None
     try:
         if pending:
             before_fork()
-            pool = [_Worker(context, function) for _ in range(min(workers, len(pending)))]
+            pool = [_Worker(context, function, memory_mb) for _ in range(min(workers, len(pending)))]
         for worker in pool:
             worker.send(pending.popleft())
         while any(w.item is not None for w in pool):
@@ -63,7 +68,7 @@ def run(function: Callable, items: Iterable, workers: int, timeout: float | None
                     worker.kill()
                     if pending:
                         before_fork()
-                        worker = _Worker(context, function)
+                        worker = _Worker(context, function, memory_mb)
                         pool.append(worker)
                 if pending:
                     worker.send(pending.popleft())
@@ -81,10 +86,10 @@ def _wait_seconds(busy: list[_Worker], timeout: float | None) -> float | None:
 
 
 class _Worker:
-    def __init__(self, context, function: Callable):
+    def __init__(self, context, function: Callable, memory_mb: int = 0):
         self.conn, child = context.Pipe()
         _PARENT_ENDS.append(self.conn)
-        self.process = context.Process(target=_serve, args=(function, child, os.getpid()),
+        self.process = context.Process(target=_serve, args=(function, child, os.getpid(), memory_mb),
                                        daemon=True)
         self.process.start()
         child.close()
@@ -147,11 +152,14 @@ class _Worker:
             _PARENT_ENDS.remove(self.conn)
 
 
-def _serve(function: Callable, conn: Connection, parent_pid: int) -> None:
+def _serve(function: Callable, conn: Connection, parent_pid: int, memory_mb: int = 0) -> None:
     """A worker's loop: receive an item, send back `function(item)`, until None or EOF."""
     for end in _PARENT_ENDS:
         end.close()
     _die_with_parent(parent_pid)
+    if memory_mb:
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # its own group: the batch can kill it with its children, and a
         # Ctrl-C on the terminal reaches only the main process, which then stops the workers
