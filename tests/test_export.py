@@ -107,11 +107,11 @@ def test_xlsx_has_a_typed_sheet_per_table(con, tmp_path):
     assert book["reports"].column_dimensions["F"].width > 30  # the long Chinese title
 
 
-def test_xlsx_drops_characters_excel_refuses(con, tmp_path):
+def test_xlsx_escapes_characters_excel_refuses(con, tmp_path):
     [path] = export(con, tmp_path, "xlsx")
     messages = [r[3] for r in openpyxl.load_workbook(path)["problems"].iter_rows(
         min_row=2, values_only=True)]
-    assert "cannot read it" in messages
+    assert "cannot read\\u0007 it" in messages  # the BEL is shown, not lost (issue 18)
 
 
 def test_xlsx_reads_back_with_pandas(con, tmp_path):
