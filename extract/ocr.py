@@ -150,7 +150,7 @@ def upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
 # (data/sign_templates.npz, made by scripts/make_sign_templates.py), so the check gives the same
 # answer on every machine, whatever fonts it has.
 
-_SIGNS = "≥≤"
+_SIGNS = "≥≤><="
 TEMPLATES_FILE = Path(__file__).with_name("data") / "sign_templates.npz"
 _GLYPH = 24  # templates and candidates are compared as 24×24 squares
 _SIGN_MARGIN = 0.05  # a sign must match this much better than the best digit
@@ -183,7 +183,7 @@ def _templates() -> tuple[tuple[str, np.ndarray], ...]:
     return tuple((char, glyph) for char, glyph in glyphs if glyph is not None)
 
 
-def leading_sign(crop: np.ndarray) -> tuple[str, float, int] | None:
+def leading_sign(crop: np.ndarray, margin: float = _SIGN_MARGIN) -> tuple[str, float, int] | None:
     """`≥` or `≤` (with its match score and the x where the sign ends) when the first glyph of a grayscale crop of one line of
     text is a comparison sign; None for a digit or anything else.
 
@@ -221,9 +221,31 @@ def leading_sign(crop: np.ndarray) -> tuple[str, float, int] | None:
                 best[char] = (score, end)
     sign = max(_SIGNS, key=lambda c: best.get(c, (-1.0, 0))[0])
     digit = max((best.get(c, (-1.0, 0))[0] for c in "0123456789"), default=-1.0)
-    if sign in best and best[sign][0] > digit + _SIGN_MARGIN:
-        return sign, best[sign][0], best[sign][1]
-    return None
+    if sign not in best or best[sign][0] <= digit + margin:
+        return None
+    score, end = best[sign]
+    if sign in _WITH_OR_WITHOUT_BAR:  # ≥ and > differ by a bar only: look for it, not at the scores
+        sign = _WITH_OR_WITHOUT_BAR[sign][_has_bar_below(ink[:, start:end])]
+    return sign, score, end
+
+
+_BAR_RATIO = 1.12  # measured: > and < 0.9-1.0; ≥ and ≤ 1.2-1.8 (Song, Kai, Hei faces)
+_WITH_OR_WITHOUT_BAR = {"≥": {True: "≥", False: ">"}, ">": {True: "≥", False: ">"},
+                        "≤": {True: "≤", False: "<"}, "<": {True: "≤", False: "<"}}
+
+
+def _has_bar_below(glyph: np.ndarray) -> bool:
+    """Whether the ink of a first glyph (a binary crop of its columns) has a bar under a chevron,
+    as ≥ and ≤ have (flat, or slanted as in ⩾): then its lower half holds clearly more ink than
+    its upper half; the two arms of > or < hold about the same."""
+    rows = np.nonzero(glyph.any(axis=1))[0]
+    if len(rows) < 4:
+        return False
+    glyph = glyph[rows[0]:rows[-1] + 1]
+    middle = glyph.shape[0] / 2
+    upper = glyph[:int(np.floor(middle))].sum()
+    lower = glyph[int(np.ceil(middle)):].sum()
+    return lower >= _BAR_RATIO * max(upper, 1)
 
 
 def read_line(image: np.ndarray) -> tuple[str, float]:
