@@ -40,6 +40,16 @@ class Paragraph:
         return self.page_starts[max(bisect_right(offsets, offset) - 1, 0)][1]
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (top-left origin)
+
+
+def union_box(a: Box | None, b: Box | None) -> Box | None:
+    """The smallest box holding both (either may be None)."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
 @dataclass(frozen=True)
 class Cell:
     row: int
@@ -48,6 +58,10 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     confidence: float | None = None  # lowest OCR confidence (0..1) of the cell's text; None when not OCRed
+    # Where the cell stands: (x0, top, x1, bottom) in PDF points on the page its row starts on
+    # (`Table.row_page`); None for DOCX. Provenance only: tables read from a PDF, a DOCX and a
+    # scan of one report compare equal.
+    box: Box | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,27 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class IndicatorCell:
+    """One table cell an indicator row was read from (table `indicator_cells`): where to find it
+    on the page (PDF, scan) or in the Word file (DOCX)."""
+
+    report_id: str
+    table_no: int
+    row_no: int
+    column: str  # the `indicators` column its text went into: indicator, target_raw, level1, other_columns …
+    text: str  # the cell's text as read
+    page: int | None  # the page it stands on; null for DOCX
+    x0: float | None  # its box on that page in PDF points from the top-left corner; null for DOCX
+    top: float | None
+    x1: float | None
+    bottom: float | None
+    table_index: int  # the table's order among the document's tables (1-based; report_fields.table_no)
+    cell_row: int  # the cell's first row and column on that table's grid (1-based)
+    cell_col: int
+    confidence: float | None = None  # lowest OCR confidence of its text; null when not OCRed
+
+
+@dataclass(frozen=True)
 class FieldRow:
     """Where one `reports` value was read (table `report_fields`)."""
 
@@ -149,3 +170,4 @@ class Records:
     figures: tuple[FigureRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     fields: tuple[FieldRow, ...] = ()
+    cells: tuple[IndicatorCell, ...] = ()  # where each indicator row's cells stand
