@@ -36,6 +36,7 @@ class ReportRow:
     time_progress_pct: Decimal | None = None  # 序时进度 at the cutoff: months elapsed ÷ months of the period
     behind_schedule: bool | None = None  # None: not judged (no cutoff, rate or budget)
     missing_parts: str | None = None  # what a report of its kind should hold but this one lacks
+    corrected: bool = False  # a reviewer's correction applies to a field (table corrections)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class IndicatorRow:
     concept: str | None = None  # its Chinese name
     concept_score: Decimal | None = None  # 1 from the user's crosswalk, 0.95 by a word rule, else the similarity
     concept_how: str | None = None  # crosswalk, rule, fuzzy
+    corrected: bool = False  # a reviewer's correction applies to the row, or added it (table corrections)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from perfreports.storage.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
+TABLES = ("reports", "indicators", "figures", "problems", "report_fields", "indicator_cells", "corrections")
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_xlsx_drops_characters_excel_refuses(con, tmp_path):
     [path] = export(con, tmp_path, "xlsx")
     messages = [r[3] for r in openpyxl.load_workbook(path)["problems"].iter_rows(
         min_row=2, values_only=True)]
-    assert "cannot read it" in messages
+    assert "cannot read\\u0007 it" in messages  # written as \uXXXX (storage/sheets.py), not lost
 
 
 def test_xlsx_reads_back_with_pandas(con, tmp_path):
@@ -160,7 +160,7 @@ def documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
             current = tables.setdefault(line.split("`")[1], [])
         elif line.startswith("## "):
             current = None
-        elif current is not None and line.startswith("| ") and not line.startswith("| column"):
+        elif current is not None and line.startswith("| ") and not line.startswith("| column | type"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             current.append((cells[0], cells[1]))
     return tables
