@@ -290,5 +290,8 @@ def file_of(con: duckdb.DuckDBPyConnection, report_id: str) -> SourceFile | None
         "SELECT f.source_path, r.source_format, f.size, f.mtime FROM files f "
         "LEFT JOIN reports r USING (report_id) WHERE f.report_id = ? ORDER BY f.source_path = r.source_path DESC, "
         "f.source_path LIMIT 1", [report_id]).fetchall()
+    if not found:  # rows written without their bookkeeping row (by the Python API): the report's path
+        found = con.execute("SELECT source_path, source_format, NULL, NULL FROM reports WHERE report_id = ?",
+                            [report_id]).fetchall()
     return SourceFile(*found[0]) if found else None
 

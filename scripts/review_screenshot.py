@@ -9,6 +9,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1500, "height": 900})
             page.goto(f"{url}/doc/{report_id}?row={ROW}")
-            page.wait_for_function("document.getElementById('page-image').complete")
+            image = page.locator("#page-image")
+            while not image.evaluate("img => img.complete && img.naturalWidth > 0"):  # CSP: no wait_for_function
+                time.sleep(0.05)
             page.screenshot(path=args.out)
             browser.close()
     print(f"wrote {args.out}")
