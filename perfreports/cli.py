@@ -230,11 +230,12 @@ def cmd_review(args) -> int:
     except RulesError as err:
         raise UsageError(str(err)) from err
     try:
-        serve(db, args.port, reviewer=args.reviewer, rules=rules)
+        serve(db, args.port, reviewer=args.reviewer, rules=rules, announce=lambda line: print(line, flush=True))
     except OSError as err:
         raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror or err}") from err
     except KeyboardInterrupt:
-        print("review stopped", file=sys.stderr)
+        pass  # Ctrl-C is how it stops (the server itself may swallow it)
+    print("review stopped", file=sys.stderr)
     return 0
 
 

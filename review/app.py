@@ -69,6 +69,22 @@ class Review:
 
     def __init__(self, db: str, reviewer: str, rules, pages: Pages):
         self.db, self.reviewer, self.rules, self.pages = db, reviewer, rules, pages
+        self.files: dict[str, queries.SourceFile] = {}  # report id → its file, as last looked up
+
+    def file_of(self, report_id: str, con=None, fresh: bool = False) -> queries.SourceFile | None:
+        """The report's file, from the store (with `con`), else as last looked up — a page image
+        then needs no database: the file's size and time are checked before it is opened."""
+        if con is not None:
+            found = queries.file_of(con, report_id)
+            if found is None:
+                self.files.pop(report_id, None)
+            else:
+                self.files[report_id] = found
+            return found
+        if report_id not in self.files or fresh:
+            with self.reading() as con:
+                return self.file_of(report_id, con)
+        return self.files[report_id]
 
     @contextlib.contextmanager
     def reading(self):
@@ -186,8 +202,11 @@ def queue_page():
 def document_page(report_id: str):
     report_id = _report_id(report_id)
     with review().reading() as con:
+        source = review().file_of(report_id, con)
+        requested = _int(request.args.get("page"))
+        if source is not None and requested:
+            review().pages.render_ahead(source, requested)
         doc = queries.document(con, report_id)
-        source = queries.file_of(con, report_id)
     if doc is None or source is None:
         abort(404)
     sizes, page_error, cells, converted = (), None, doc.cells, False
@@ -202,8 +221,10 @@ def document_page(report_id: str):
     states = {row.key: row.state for row in rows}
     cells_json = [_cell_json(c, states) for c in cells]
     selected = _selected(rows, request.args.get("row"))
-    page = _int(request.args.get("page")) or (selected.pages[0] if selected and selected.pages else 1)
+    page = requested or (selected.pages[0] if selected and selected.pages else 1)
     page = min(max(page, 1), max(len(sizes), 1))
+    if sizes and page != requested:
+        review().pages.render_ahead(source, page)
     return render_template(
         "document.html", doc=doc, rows=rows, cells=cells, selected=selected, page=page, sizes=sizes,
         page_error=page_error, converted=converted, report_id=report_id, reviewer=reviewer_name(),
@@ -218,15 +239,21 @@ def document_page(report_id: str):
 
 def page_image(report_id: str, page: int):
     report_id = _report_id(report_id)
-    with review().reading() as con:
-        source = queries.file_of(con, report_id)
+    try:
+        image = _png(report_id, page)
+    except PageError:
+        try:
+            image = _png(report_id, page, fresh=True)  # ingested again since it was looked up: look again
+        except PageError as err:
+            abort(404, str(err))
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, max-age=600"})
+
+
+def _png(report_id: str, page: int, fresh: bool = False) -> bytes:
+    source = review().file_of(report_id, fresh=fresh)
     if source is None:
         abort(404)
-    try:
-        image = review().pages.png(source, page)
-    except PageError as err:
-        abort(404, str(err))
-    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, max-age=600"})
+    return review().pages.png(source, page)
 
 
 # --- corrections -------------------------------------------------------------------------------

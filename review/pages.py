@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -52,9 +53,20 @@ class Pages:
         self._images: OrderedDict[tuple, bytes] = OrderedDict()
         self._sets: dict[tuple, PageSet] = {}
         self._docx_cells: dict[tuple, list[CellBox]] = {}
+        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-ahead")
 
     def close(self) -> None:
+        self._ahead.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def render_ahead(self, source: SourceFile, page: int) -> None:
+        """Start rendering a page the browser is about to ask for (while its HTML is made)."""
+        def render() -> None:
+            try:
+                self.png(source, page)
+            except PageError:
+                pass  # the request for the image says why
+        self._ahead.submit(render)
 
     def page_set(self, source: SourceFile) -> PageSet:
         """The file's pages; a Word file is converted once (`PageError` without LibreOffice)."""

@@ -207,7 +207,10 @@ def document(con: duckdb.DuckDBPyConnection, report_id: str) -> Document | None:
     cells = [_cell_box(c) for c in _dicts(con, "SELECT * FROM indicator_cells WHERE report_id = ? "
                                                "ORDER BY table_no, row_no, rowid", [report_id])]
     indicator_names = ", ".join(c.sql for c in columns("indicators"))
-    rows = [_row(values, cells) for values in _dicts(
+    cells_of: dict[tuple[int, int], list[CellBox]] = {}
+    for cell in cells:
+        cells_of.setdefault((cell.table_no, cell.row_no), []).append(cell)
+    rows = [_row(values, cells_of.get((values["table_no"], values["row_no"]), [])) for values in _dicts(
         con, f"SELECT {indicator_names} FROM indicators WHERE report_id = ? ORDER BY table_no, row_no", [report_id])]
     corrections = _dicts(con, 'SELECT * FROM corrections WHERE report_id = ? ORDER BY "at", correction_id', [report_id])
     removed = [{"correction": c, "row": json.loads(c["old_value"] or "{}")} for c in corrections
@@ -233,8 +236,7 @@ def review_state(corrections: list[dict]) -> str:
     return "unreviewed"
 
 
-def _row(values: dict, cells: list[CellBox]) -> Row:
-    own = [c for c in cells if (c.table_no, c.row_no) == (values["table_no"], values["row_no"])]
+def _row(values: dict, own: list[CellBox]) -> Row:
     why = suspicious(values, own)
     state = "corrected" if values.get("corrected") else "suspicious" if why else "read"
     pages = tuple(dict.fromkeys(c.page for c in own if c.page is not None))

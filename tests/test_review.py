@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import signal
+import subprocess
+import sys
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -213,3 +217,25 @@ def test_a_word_file_is_shown_as_its_pdf_with_its_cells(tmp_path):
         page = client.get(f"/doc/{processed.records.report_id}?row=1-1").get_data(as_text=True)
     assert "Shown as the PDF LibreOffice makes of this Word file" in page
     assert len(re.findall(r'<rect class="cell [a-z ]*selected" data-key="1-1"', page)) >= 4
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+def test_the_review_command_serves_on_127_0_0_1_until_interrupted(db):
+    server = subprocess.Popen([sys.executable, str(ROOT / "pipeline.py"), "review", "--db", db, "--port", "0"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200 and "Files to review" in response.read().decode("utf-8")
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 0 and "review stopped" in err
+
+
+def test_the_review_command_needs_a_database(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "pipeline.py"), "review", "--db", str(tmp_path / "none.duckdb")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("error: no database at")
