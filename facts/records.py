@@ -118,6 +118,14 @@ class FieldRow:
     table_no: int | None = None  # the table's order among the document's tables
     row_no: int | None = None  # 1-based row of that table
     sentence: str | None = None
+    # Where `raw` stands (provenance, left out of comparisons): its box on `page` in PDF points
+    # (null for DOCX), the cell's column for a cell, the paragraph's number for text.
+    x0: float | None = field(default=None, compare=False)
+    top: float | None = field(default=None, compare=False)
+    x1: float | None = field(default=None, compare=False)
+    bottom: float | None = field(default=None, compare=False)
+    col_no: int | None = field(default=None, compare=False)  # 1-based column of the cell (source cell, header)
+    paragraph_no: int | None = field(default=None, compare=False)  # 1-based among the headings and paragraphs
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,14 @@ class FigureRow:
     concept_id: str | None = None  # the concept its label names
     indicator_table_no: int | None = None
     indicator_row_no: int | None = None
+    # Where `raw` stands (provenance, left out of comparisons): its box on `page` in PDF points
+    # (null for DOCX, or when the figure itself is printed on the next page), and the number of
+    # its heading or paragraph among the document's headings and paragraphs (every format).
+    x0: float | None = field(default=None, compare=False)
+    top: float | None = field(default=None, compare=False)
+    x1: float | None = field(default=None, compare=False)
+    bottom: float | None = field(default=None, compare=False)
+    paragraph_no: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ from perfreports.storage.views import VIEWS, documents_query
 #    (added on open; null for rows read before: ingest with --force to fill them)
 # 5: tables indicator_cells (where each indicator row's cells stand) and corrections (reviewers'
 #    corrections, applied on top of the rows read); reports.corrected, indicators.corrected
-#    (added on open, false for the rows stored before)
+#    (added on open, false for the rows stored before); figures.x0, top, x1, bottom, paragraph_no;
+#    report_fields.x0, top, x1, bottom, col_no, paragraph_no (null for rows read before)
 SCHEMA_VERSION = 5
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
