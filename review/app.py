@@ -229,6 +229,7 @@ def document_page(report_id: str):
         "document.html", doc=doc, rows=rows, cells=cells, selected=selected, page=page, sizes=sizes,
         page_error=page_error, converted=converted, report_id=report_id, reviewer=reviewer_name(),
         cells_json=cells_json,
+        fields_json=[_field_json(f) for f in doc.fields],
         rows_json={row.key: _row_json(row) for row in rows},
         page_sizes=[list(s) for s in sizes],
         page_cells=page_overlay(cells_json, page, selected.key if selected else None),
@@ -357,6 +358,12 @@ def _cell_json(cell: queries.CellBox, states: dict[str, str]) -> dict:
     state = states.get(key, "read")
     return {"key": key, "column": cell.column, "text": cell.text, "page": cell.page, "box": cell.box,
             "state": "suspicious" if low and state == "read" else state}
+
+
+def _field_json(field: dict) -> dict:
+    """Where a report field was read, for the page: its page and box when the format has one."""
+    box = [field[k] for k in ("x0", "top", "x1", "bottom")] if field.get("x0") is not None else None
+    return {"field": field["field"], "page": field["page"], "box": box}
 
 
 def page_overlay(cells: list[dict], page: int, selected: str | None) -> list[dict]:

@@ -76,6 +76,8 @@ def test_a_correction_made_in_the_browser_survives_a_forced_reingest_and_is_expo
         page.goto(url)
         expect(page.locator("table.queue tr.entry")).to_have_count(1)
         page.get_by_role("link", name="qingyunpu-2023-monitoring.pdf").click()
+        page.wait_for_url("**/doc/**")
+        page.wait_for_load_state("load")  # its script listens from here on
         # the document: click a row, see its cells on the page image
         expect(page.locator("#page-image")).to_be_visible()
         page.locator(f"tr#row-{ROW} td.name").click()
@@ -96,6 +98,7 @@ def test_a_correction_made_in_the_browser_survives_a_forced_reingest_and_is_expo
         page.locator("#edit-note").fill("原件第11页为185人")
         page.locator("#save-correction").click()
         expect(page.locator(".flash.ok")).to_contain_text("actual_raw corrected")
+        page.wait_for_load_state("load")
         expect(page.locator(f"tr#row-{ROW}")).to_have_class("row corrected selected")
         expect(page.locator(f"tr#row-{ROW} td.actual")).to_contain_text("=185人")
         expect(page.locator(f"#boxes rect.corrected[data-key='{ROW}']")).not_to_have_count(0)
@@ -103,6 +106,7 @@ def test_a_correction_made_in_the_browser_survives_a_forced_reingest_and_is_expo
         # the same file read again, the review still running
         pipeline("ingest", str(SAMPLE), "--db", db, "--force", "--workers", "1")
         page.reload()
+        page.wait_for_load_state("load")
         expect(page.locator(f"tr#row-{ROW} td.actual")).to_contain_text("=185人")
         page.close()
 
@@ -122,6 +126,8 @@ def test_keyboard_shortcuts_move_correct_and_mark_reviewed(db, browser):
         page.goto(url)
         page.keyboard.press("j")
         page.keyboard.press("Enter")
+        page.wait_for_url("**/doc/**")
+        page.wait_for_load_state("load")  # keys reach the page's script once it has loaded
         expect(page.locator("tr.row.selected")).to_have_count(1)
         first = page.locator("tr.row.selected").get_attribute("data-key")
         page.keyboard.press("j")
@@ -134,6 +140,7 @@ def test_keyboard_shortcuts_move_correct_and_mark_reviewed(db, browser):
         page.keyboard.type("元")
         page.keyboard.press("Enter")
         expect(page.locator(".flash.ok")).to_contain_text("actual_unit corrected")
+        page.wait_for_load_state("load")
         expect(page.locator(f"tr#row-{second}")).to_have_class("row corrected selected")
         page.keyboard.press("r")
         expect(page.locator("#review-state")).to_have_text("reviewed")

@@ -42,7 +42,7 @@ function setUpDocument() {
   const rows = Array.from(document.querySelectorAll("tr.row"));
   const image = document.getElementById("page-image");
   const svg = document.getElementById("boxes");
-  const state = { page: data.page, selected: data.selected };
+  const state = { page: data.page, selected: data.selected, field: null };
 
   function drawBoxes() {
     if (!svg) return;
@@ -70,6 +70,25 @@ function setUpDocument() {
       rect.appendChild(title);
       svg.appendChild(rect);
     }
+    const field = state.field;
+    if (field && field.page === state.page && field.box) {
+      const [x0, top, x1, bottom] = field.box;
+      const rect = document.createElementNS(SVG, "rect");
+      rect.setAttribute("class", "field-box");
+      for (const [name, value] of [["x", x0 - 1], ["y", top - 1], ["width", x1 - x0 + 2], ["height", bottom - top + 2]]) {
+        rect.setAttribute(name, value);
+      }
+      svg.appendChild(rect);
+    }
+  }
+
+  function showField(name) {
+    const field = data.fields.find((f) => f.field === name && f.box);
+    if (!field) return;
+    state.field = field;
+    if (field.page !== state.page) showPage(field.page);
+    else drawBoxes();
+    svg?.querySelector("rect.field-box")?.scrollIntoView({ block: "center" });
   }
 
   function showPage(page) {
@@ -149,6 +168,7 @@ function setUpDocument() {
     if (key) select(key, { turnPage: false });
   });
   document.getElementById("edit-column")?.addEventListener("change", fillValue);
+  document.querySelectorAll("tr.field.located").forEach((tr) => tr.addEventListener("click", () => showField(tr.dataset.field)));
   document.getElementById("prev-page")?.addEventListener("click", (event) => { event.preventDefault(); showPage(state.page - 1); });
   document.getElementById("next-page")?.addEventListener("click", (event) => { event.preventDefault(); showPage(state.page + 1); });
   document.getElementById("not-indicator")?.addEventListener("submit", (event) => {
