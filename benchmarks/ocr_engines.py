@@ -22,7 +22,7 @@ import regex
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from perfreports.extract import ocr, scan
+from perfreports.extract import ocr, scan, scan_image
 
 SEED = ROOT / "samples" / "qingyunpu-2023-monitoring"
 NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
@@ -52,7 +52,7 @@ def rapidocr(gray: np.ndarray) -> str:
 
 
 def pipeline(gray: np.ndarray) -> str:
-    level = scan.deskew(gray, scan.estimate_skew(gray))
+    level = scan_image.deskew(gray, scan_image.estimate_skew(gray))
     grids = scan.table_grids(level)
     boxes = [scan.check_sign(level, b) if scan._in_any(b, grids) else b for b in ocr.read_boxes(level)]
     return squash(scan.repair_text("".join(b.text for b in boxes)))
@@ -71,7 +71,7 @@ def kept(want: list[str], got: list[str]) -> int:
 def main(pages: list[int]) -> None:
     ocr.read_boxes(np.full((64, 64), 255, np.uint8))  # load the model outside the timing
     with pdfium.PdfDocument(ROOT / "tests" / "data" / "scans" / f"{SEED.name}.scan.pdf") as pdf:
-        images = {n: scan.render_page(pdf[n - 1]) for n in pages}
+        images = {n: scan_image.page_gray(scan_image.render_page(pdf[n - 1]))[0] for n in pages}
     print(f"pages {pages}")
     for name, engine in (("tesseract chi_sim", tesseract), ("rapidocr", rapidocr), ("rapidocr + scan.py", pipeline)):
         seconds = signs = signs_total = numbers = numbers_total = 0

@@ -1,10 +1,10 @@
 """Scanned pages (an image, no usable text layer) → the same `PageContent` a born-digital page gives.
 
-    render_page → estimate_skew / deskew → ruling_edges → find_table_cells (as for born-digital
-    PDFs) → OCR boxes → chars (in PDF points) → table cells and text lines
+    render_page → upright_page (seal out, lighting flat, lines of text found, page turned upright
+    and levelled: scan_image.py) → ruling_edges → find_table_cells (as for born-digital PDFs)
+    → OCR boxes → chars (in PDF points) → table cells and text lines
 
-A page is rendered at 200 dpi, its tilt measured from the sharpness of its row profile (ruling
-lines and text lines both make it peak when level) and undone, the ruling lines found by
+A page is rendered at 200 dpi and made ready (scan_image.py), the ruling lines found by
 morphology on the binarised image and handed to the same cell finder and grid code as the lines
 drawn in a PDF. Each OCR box is spread into per-character boxes, so a cell gets exactly the
 characters whose centres fall in it and prose lines are built by the same `chars_to_lines`.
@@ -28,10 +28,9 @@ from perfreports.extract.errors import ExtractError
 from perfreports.extract.lines import TextLine
 from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
 from perfreports.extract.pdf_objects import PageObjects
+from perfreports.extract.scan_image import (SCALE, deskew, deskew_quads, estimate_skew, flatten_lighting, ink_mask,
+                                            lines_run_down, page_gray, render_page, turn, turn_quads)
 
-DPI = 200
-SCALE = DPI / 72  # pixels per point
-MAX_SKEW = 3.0  # degrees searched either way
 _UNUSABLE_SHARE = 0.5  # a text layer with at least this share of unmapped glyphs is not used
 
 
@@ -68,59 +67,9 @@ def page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-# ---- image geometry -----------------------------------------------------------------------------
+# ---- ruling lines -------------------------------------------------------------------------------
 
-def render_page(page: pdfium.PdfPage) -> np.ndarray:
-    """Grayscale pixels of the page at `DPI`."""
-    return np.asarray(page.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
-
-
-def ink_mask(gray: np.ndarray) -> np.ndarray:
-    """255 where there is ink: Otsu's threshold, but never above 200 (a nearly blank page)."""
-    import cv2
-
-    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return np.where(gray < min(level, 200), 255, 0).astype(np.uint8)
-
-
-def _profile_sharpness(mask: np.ndarray, angle: float) -> float:
-    import cv2
-
-    h, w = mask.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    rotated = cv2.warpAffine(mask, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    rows = rotated.sum(axis=1, dtype=np.float64)
-    return float(np.square(np.diff(rows)).sum())
-
-
-def estimate_skew(gray: np.ndarray) -> float:
-    """Degrees the page content is turned counter-clockwise (what `deskew` undoes).
-
-    Rows of text and ruling lines give the sharpest row-sum profile when level: try angles
-    coarse then fine on a quarter-size ink mask.
-    """
-    import cv2
-
-    mask = ink_mask(gray)
-    if not mask.any():
-        return 0.0
-    small = cv2.resize(mask, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.2)
-    best = max(coarse, key=lambda a: _profile_sharpness(small, a))
-    half = cv2.resize(mask, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    fine = np.arange(best - 0.2, best + 0.2 + 1e-9, 0.02)
-    return -float(max(fine, key=lambda a: _profile_sharpness(half, a)))
-
-
-def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
-    """The image turned back by `angle` degrees (white where the turn uncovers the border)."""
-    import cv2
-
-    if abs(angle) < 0.01:
-        return gray
-    h, w = gray.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+_THICKEST_RULE = 4.0  # points; thicker straight runs of ink are no table's ruling lines
 
 
 def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
@@ -141,6 +90,8 @@ def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
         lines = cv2.morphologyEx(thick, cv2.MORPH_OPEN, kernel)
         count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
         for x, y, w, h, _area in stats[1:count]:
+            if (h if orientation == "h" else w) > _THICKEST_RULE * scale:
+                continue  # a band of shadow (a fold), a bar of black: not a ruling line
             if orientation == "h":
                 middle = (y + h / 2) / scale
                 edges.append(_edge("h", x / scale, (x + w) / scale, middle, middle))
@@ -155,9 +106,23 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
             "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top}
 
 
-def table_grids(gray: np.ndarray) -> list:
-    """The cell grid (`extract.page.Grid`, in points) of each ruled table on a level page image."""
-    return [grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
+def table_grids(gray: np.ndarray, quads: np.ndarray | None = None) -> list:
+    """The cell grid (`extract.page.Grid`, in points) of each ruled table on a level page image.
+
+    The strokes of large bold type (a title) can cross like ruling lines; a "table" lying within
+    one line of text found on the page (`quads`) is such type, not a table.
+    """
+    grids = [grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
+    if quads is None or len(quads) == 0:
+        return grids
+    lines = np.stack([quads[:, :, 0].min(1), quads[:, :, 1].min(1), quads[:, :, 0].max(1), quads[:, :, 1].max(1)], 1)
+    return [g for g in grids if not _within_a_line(g, lines / SCALE)]
+
+
+def _within_a_line(grid, lines: np.ndarray, tolerance: float = 2.0) -> bool:
+    x0, top, x1, bottom = grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]
+    return bool(((lines[:, 0] <= x0 + tolerance) & (lines[:, 1] <= top + tolerance)
+                 & (lines[:, 2] >= x1 - tolerance) & (lines[:, 3] >= bottom - tolerance)).any())
 
 
 # ---- OCR boxes → chars --------------------------------------------------------------------------
@@ -217,9 +182,72 @@ def _snap_line_starts(lines: list[TextLine], tolerance: float = 2.0) -> list[Tex
 _MAY_START_WITH_SIGN = "0123456789≥≤<>=＜＞≧≦Zz"
 
 
-def _in_any(box: ocr.OcrBox, grids, scale: float = SCALE) -> bool:
-    cx, cy = (box.x0 + box.x1) / 2 / scale, (box.top + box.bottom) / 2 / scale
+def _quad_in_any(quad: np.ndarray, grids, scale: float = SCALE) -> bool:
+    cx, cy = quad[:, 0].mean() / scale, quad[:, 1].mean() / scale
     return any(g.xs[0] <= cx <= g.xs[-1] and g.ys[0] <= cy <= g.ys[-1] for g in grids)
+
+
+# ---- table cells, read one by one -----------------------------------------------------------------
+
+_CELL_INSET = 4  # pixels kept clear of a cell's ruling lines
+_LINE_GAP = 3  # ink rows closer than this (pixels) belong to one line of text
+_MIN_LINE_HEIGHT = 6  # pixels: lower bands of ink are specks or bits of a ruling line
+_PAD = 6  # white pixels around a line cut out for recognition
+
+
+def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: float = SCALE):
+    """(x0, top, x1, bottom) in pixels of each line of text in a cell: the cell's ink (ruling
+    lines kept out by an inset) cut into bands by its row profile."""
+    x0, top, x1, bottom = (int(round(v * scale)) for v in box)
+    x0, top, x1, bottom = x0 + _CELL_INSET, top + _CELL_INSET, x1 - _CELL_INSET, bottom - _CELL_INSET
+    inside = mask[max(top, 0):max(bottom, 0), max(x0, 0):max(x1, 0)]
+    if inside.size == 0:
+        return []
+    rows = np.nonzero(inside.any(axis=1))[0]
+    bands: list[list[int]] = []
+    for r in rows:
+        if bands and r - bands[-1][1] <= _LINE_GAP:
+            bands[-1][1] = r
+        else:
+            bands.append([r, r])
+    lines = []
+    for first, last in bands:
+        band = inside[first:last + 1]
+        columns = np.nonzero(band.any(axis=0))[0]
+        if last - first + 1 >= _MIN_LINE_HEIGHT and band.sum() >= 255 * 15:
+            lines.append((x0 + columns[0], top + first, x0 + columns[-1] + 1, top + last + 1))
+    return lines
+
+
+def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
+    """OCR boxes of the text of every table cell, read cell by cell on the grid the ruling lines
+    give: no line of text can run over a cell border, and a lone digit is not missed. All lines of
+    the page are recognised in one batch."""
+    if not grids:
+        return []
+    mask = text_ink(gray)
+    lines = [line for grid in grids for box in grid.boxes for line in cell_lines(mask, box)]
+    h, w = gray.shape
+    images = [np.pad(gray[max(t - 3, 0):min(b + 3, h), max(x0 - 4, 0):min(x1 + 4, w)], _PAD, constant_values=255)
+              for x0, t, x1, b in lines]
+    return [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
+            for (x0, t, x1, b), (text, score) in zip(lines, ocr.recognise(images)) if text and score >= ocr.MIN_SCORE]
+
+
+def text_ink(gray: np.ndarray) -> np.ndarray:
+    """The ink mask without ruling lines and specks."""
+    import cv2
+
+    mask = ink_mask(gray)
+    longest_stroke = int(20 * SCALE)  # pixels: no stroke of a character at 14 pt runs this long
+    for kernel in ((longest_stroke, 1), (1, longest_stroke)):
+        lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        mask = cv2.subtract(mask, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    specks = stats[:, cv2.CC_STAT_AREA] < 6
+    specks[0] = False
+    mask[specks[labels]] = 0
+    return mask
 
 
 def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
@@ -250,14 +278,29 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
 # ---- one page -----------------------------------------------------------------------------------
 
 def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
-    """The page's OCRed content, as `read_page` gives it for a page with a text layer."""
-    _, height = page.get_size()
-    gray = render_page(page)
-    gray = deskew(gray, estimate_skew(gray))
-    grids = table_grids(gray)
-    boxes = [check_sign(gray, box) if _in_any(box, grids) else box for box in ocr.read_boxes(gray)]
-    chars = [char for box in boxes for char in box_chars(box)]
-    return compose_page(number, float(height), chars, grids, adjust_lines=_snap_line_starts)
+    """The page's OCRed content, as `read_page` gives it for a page with a text layer (in the
+    points of the page as turned upright)."""
+    gray, quads = upright_page(render_page(page))
+    grids = table_grids(gray, quads)
+    prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
+    cells = [check_sign(gray, box) for box in cell_boxes(gray, grids)]
+    chars = [char for box in prose + cells for char in box_chars(box)]
+    return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
+
+
+def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page prepared for reading (seal out, lighting flat), turned so its text reads left to
+    right, levelled; with the lines of text found on it."""
+    gray = flatten_lighting(*page_gray(rgb))
+    quads = ocr.detect_lines(gray)
+    if lines_run_down(quads):
+        gray = turn(gray, 1)  # 90° or 270°: a wrong guess reads upside down, settled next
+        quads = ocr.detect_lines(gray)
+    if ocr.upside_down(gray, quads):
+        quads = turn_quads(quads, gray.shape)
+        gray = turn(gray, 2)
+    angle = estimate_skew(gray)
+    return deskew(gray, angle), deskew_quads(quads, gray.shape, angle)
 
 
 def _read_pages_of(path: str, numbers: list[int]) -> dict:

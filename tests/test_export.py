@@ -19,7 +19,7 @@ from perfreports.storage.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLES = ("reports", "indicators", "figures", "problems", "report_fields", "indicator_cells", "corrections")
+TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
 
 
 @pytest.fixture
@@ -107,11 +107,11 @@ def test_xlsx_has_a_typed_sheet_per_table(con, tmp_path):
     assert book["reports"].column_dimensions["F"].width > 30  # the long Chinese title
 
 
-def test_xlsx_drops_characters_excel_refuses(con, tmp_path):
+def test_xlsx_escapes_characters_excel_refuses(con, tmp_path):
     [path] = export(con, tmp_path, "xlsx")
     messages = [r[3] for r in openpyxl.load_workbook(path)["problems"].iter_rows(
         min_row=2, values_only=True)]
-    assert "cannot read\\u0007 it" in messages  # written as \uXXXX (storage/sheets.py), not lost
+    assert "cannot read\\u0007 it" in messages  # the BEL is shown, not lost (issue 18)
 
 
 def test_xlsx_reads_back_with_pandas(con, tmp_path):
@@ -160,7 +160,7 @@ def documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
             current = tables.setdefault(line.split("`")[1], [])
         elif line.startswith("## "):
             current = None
-        elif current is not None and line.startswith("| ") and not line.startswith("| column | type"):
+        elif current is not None and line.startswith("| ") and not line.startswith("| column"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             current.append((cells[0], cells[1]))
     return tables

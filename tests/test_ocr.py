@@ -83,7 +83,7 @@ def turned(image: np.ndarray, degrees: float) -> np.ndarray:
 
 @pytest.mark.parametrize("degrees", [-1.7, -0.4, 0.0, 0.9, 2.0])
 def test_skew_is_measured_and_undone(degrees):
-    from perfreports.extract.scan import deskew, estimate_skew
+    from perfreports.extract.scan_image import deskew, estimate_skew
 
     image = turned(page_of_text_lines(), degrees)
     angle = estimate_skew(image)
@@ -106,7 +106,8 @@ def ruled_table(scale: float) -> np.ndarray:
 
 
 def test_ruling_lines_give_the_cell_grid_with_spans():
-    from perfreports.extract.scan import SCALE, deskew, estimate_skew, table_grids
+    from perfreports.extract.scan import table_grids
+    from perfreports.extract.scan_image import SCALE, deskew, estimate_skew
 
     image = turned(ruled_table(SCALE), 0.8)
     (grid,) = table_grids(deskew(image, estimate_skew(image)))
