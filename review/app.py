@@ -304,7 +304,8 @@ def post_reviewer():
     if name:
         session["reviewer"] = name
     target = request.form.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    local = target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target
+    return redirect(target if local else "/")
 
 
 def _correction(report_id: str, target: str, column: str, new_value: str | None,

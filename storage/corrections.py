@@ -148,6 +148,8 @@ class _State:
             self.report = replace(corrected_field(self.report, correction.column, correction.new_value), corrected=True)
             self.changed = True
             return replace(correction, status="applied")
+        if correction.table_no is None:
+            raise CorrectionError("a row correction names its table (table_no)")
         if correction.column == ADDED:
             return self._add(correction)
         key = self._find(correction)

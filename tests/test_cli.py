@@ -188,10 +188,10 @@ def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
     db = tmp_path / "r.duckdb"
     real_write = store.write
 
-    def failing_write(con, records, file=None):
+    def failing_write(con, records, file=None, **options):
         if records.report is not None:
             raise ValueError("Rescaling Decimal value would cause data loss")
-        real_write(con, records, file)
+        real_write(con, records, file, **options)
 
     monkeypatch.setattr(store, "write", failing_write)
     assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0

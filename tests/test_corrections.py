@@ -113,6 +113,7 @@ def test_a_field_correction_is_typed():
     (fix("added", '{"level1": "产出"}', row_no=None), "needs at least its indicator name"),
     (fix("added", '{"indicator": "开展送温暖人数"}', row_no=None), "has a row"),
     (fix("review", "done", target="document"), "review is one of"),
+    (fix("actual_value", "1", table_no=None), "names its table"),
 ])
 def test_a_correction_that_cannot_be_made_is_refused_when_made(correction, error):
     with pytest.raises(CorrectionError, match=error):

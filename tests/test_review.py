@@ -195,7 +195,9 @@ def test_rows_added_removed_and_the_document_reviewed(client, db):
                                                "level1": "产出", "target_raw": "≥3次", "actual_raw": "2次"})
     client.post(f"/doc/{report_id}/not-indicator", data={"csrf_token": csrf, "table_no": "1", "row_no": "1"})
     client.post(f"/doc/{report_id}/review", data={"csrf_token": csrf, "state": "reviewed"})
-    client.post("/reviewer", data={"csrf_token": csrf, "reviewer": "李四", "next": "//evil.example/"})
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        moved = client.post("/reviewer", data={"csrf_token": csrf, "reviewer": "李四", "next": elsewhere})
+        assert moved.location == "/"  # never sent off this app
     with store.open_store(db, read_only=True) as con:
         assert con.execute("SELECT target, \"column\", status FROM corrections WHERE report_id = ? ORDER BY correction_id",
                            [report_id]).fetchall() == [("row", "added", "applied"), ("row", "not_indicator", "applied"),
