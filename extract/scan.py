@@ -132,12 +132,18 @@ def _char_weight(char: str) -> float:
 
 
 _SEPARATOR_READ_AS_POINT = regex.compile(r"(?<=\d)\.(?=\d{3}[.,])")
+_SEPARATOR_READ_AS_SEMICOLON = regex.compile(r"(?<=\d)[;；](?=\d{3}(?!\d))")
+_COLON_AFTER_SIGN = regex.compile(r"(?<=^[≥≤<>=])[:;：；](?=\d)")
 
 
 def repair_text(text: str) -> str:
-    """Undo a confusion OCR makes and no number allows: a point followed by three digits and
-    another separator is a thousands comma (`1,250.000.00` → `1,250,000.00`)."""
-    return _SEPARATOR_READ_AS_POINT.sub(",", text)
+    """Undo confusions OCR makes and no number allows: a point followed by three digits and
+    another separator is a thousands comma (`1,250.000.00` → `1,250,000.00`), so is a semicolon
+    between digits (`15;000`); a colon between a leading sign and its number is the sign's bar
+    read twice (`≥:90%`)."""
+    text = _SEPARATOR_READ_AS_POINT.sub(",", text)
+    text = _SEPARATOR_READ_AS_SEMICOLON.sub(",", text)
+    return _COLON_AFTER_SIGN.sub("", text)
 
 
 def box_chars(box: ocr.OcrBox, scale: float = SCALE) -> list[dict]:
@@ -179,7 +185,8 @@ def _snap_line_starts(lines: list[TextLine], tolerance: float = 2.0) -> list[Tex
 
 # ---- comparison signs ---------------------------------------------------------------------------
 
-_MAY_START_WITH_SIGN = "0123456789≥≤<>=＜＞≧≦Zz"
+_SIGN_LIKE = "≥≤<>=＜＞≧≦＝》《«»"  # what the recogniser makes of a comparison sign
+_MAY_START_WITH_SIGN = "0123456789Zz" + _SIGN_LIKE
 
 
 def _quad_in_any(quad: np.ndarray, grids, scale: float = SCALE) -> bool:
@@ -193,6 +200,8 @@ _CELL_INSET = 4  # pixels kept clear of a cell's ruling lines
 _LINE_GAP = 3  # ink rows closer than this (pixels) belong to one line of text
 _MIN_LINE_HEIGHT = 6  # pixels: lower bands of ink are specks or bits of a ruling line
 _PAD = 6  # white pixels around a line cut out for recognition
+_THIN_BAND = 8  # pixels: a band of ink this low is part of a line next to it ...
+_THIN_BAND_GAP = 8  # ... when this close to it
 
 
 def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: float = SCALE):
@@ -211,12 +220,31 @@ def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: 
         else:
             bands.append([r, r])
     lines = []
-    for first, last in bands:
+    for first, last in _with_thin_bands_joined(bands):
         band = inside[first:last + 1]
         columns = np.nonzero(band.any(axis=0))[0]
         if last - first + 1 >= _MIN_LINE_HEIGHT and band.sum() >= 255 * 15:
             lines.append((x0 + columns[0], top + first, x0 + columns[-1] + 1, top + last + 1))
     return lines
+
+
+def _with_thin_bands_joined(bands: list[list[int]]) -> list[list[int]]:
+    """A thin band of ink close above or below a line belongs to it: the bar of a `≥` or `≤` set
+    apart from its chevron, an underline, the dot of a full stop on the baseline."""
+    joined = [list(b) for b in bands]
+    i = 0
+    while i < len(joined):
+        first, last = joined[i]
+        if last - first + 1 < _THIN_BAND:
+            above = i > 0 and first - joined[i - 1][1] <= _THIN_BAND_GAP
+            below = i + 1 < len(joined) and joined[i + 1][0] - last <= _THIN_BAND_GAP
+            if above or below:
+                j = i - 1 if above else i + 1
+                joined[j] = [min(joined[j][0], first), max(joined[j][1], last)]
+                del joined[i]
+                continue
+        i += 1
+    return joined
 
 
 def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
@@ -251,28 +279,31 @@ def text_ink(gray: np.ndarray) -> np.ndarray:
 
 
 def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
-    """The box with a ≥/≤ the recogniser misread (as `2`) or dropped put back.
+    """The box with the comparison sign (≥ ≤ > < =) the recogniser misread or dropped put right.
 
-    When the first glyph matches a sign's template, the rest of the box (right of the sign) is
-    recognised again on its own, and the text becomes the sign plus that rest.
+    The first glyph is matched against the sign templates. A sign read as another sign (`≥` as
+    `>` or `》`) is replaced; a sign read as a digit (`≥` as `2`) or dropped is put back and the
+    rest of the box (right of the sign) recognised again on its own.
     """
     if not box.text or box.text[0] not in _MAY_START_WITH_SIGN:
         return box
-    top, bottom = max(int(box.top), 0), min(int(np.ceil(box.bottom)), gray.shape[0])
-    x0, x1 = max(int(box.x0), 0), min(int(np.ceil(box.x1)), gray.shape[1])
+    # a margin, so that no stroke of the text touches the crop's edge, where only bits of
+    # ruling lines are expected (the flat bar of a ≥ would be taken for one)
+    top, bottom = max(int(box.top) - 3, 0), min(int(np.ceil(box.bottom)) + 3, gray.shape[0])
+    x0, x1 = max(int(box.x0) - 2, 0), min(int(np.ceil(box.x1)) + 2, gray.shape[1])
     crop = gray[top:bottom, x0:x1]
     if crop.size == 0:
         return box
     found = ocr.leading_sign(crop)
-    if found is None:
+    if found is None or box.text[0] == found[0]:
         return box
     sign, _score, end = found
-    if box.text[0] == sign:
-        return box
+    if box.text[0] in _SIGN_LIKE:
+        return replace(box, text=sign + box.text[1:].lstrip(_SIGN_LIKE + ":;：；"))
     rest, confidence = ocr.read_line(np.pad(crop[:, end:], ((4, 4), (4, 4)), constant_values=255))
     if not rest:
         return box
-    return replace(box, text=sign + rest.lstrip("≥≤<>=＜＞"), confidence=min(box.confidence, confidence))
+    return replace(box, text=sign + rest.lstrip(_SIGN_LIKE + ":;：；"), confidence=min(box.confidence, confidence))
 
 
 # ---- one page -----------------------------------------------------------------------------------

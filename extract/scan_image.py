@@ -49,10 +49,11 @@ def page_gray(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 def flatten_lighting(gray: np.ndarray, seal: np.ndarray | None = None) -> np.ndarray:
     """The page with its paper made evenly white: uneven lighting, a darker page, the shadow of a
     fold divided out, and the seal's pixels made paper. The paper's brightness is what a maximum
-    filter wider than any stroke leaves, smoothed (seal pixels do not count as paper)."""
+    filter wider than any stroke leaves, smoothed (seal pixels count as white paper: the type
+    under a seal is measured against the paper around it)."""
     import cv2
 
-    seen = gray if seal is None else np.where(seal, 0, gray).astype(np.uint8)
+    seen = gray if seal is None else np.where(seal, 255, gray).astype(np.uint8)
     small = cv2.resize(seen, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     # 5 pixels here are 20 at 200 dpi: wider than any stroke, narrower than a fold's shadow
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))

@@ -65,6 +65,13 @@ def test_a_thousands_comma_read_as_a_point_is_repaired():
     assert repair_text("134.5368万元") == "134.5368万元"
 
 
+def test_a_comma_read_as_a_semicolon_and_a_colon_after_a_sign_are_repaired():
+    assert repair_text("≥15;000人") == "≥15,000人"
+    assert repair_text("≥:90%") == "≥90%"
+    assert repair_text("1;2345") == "1;2345"  # not a thousands group
+    assert repair_text("时间：2023年") == "时间：2023年"  # a colon not after a sign stays
+
+
 # --- image geometry --------------------------------------------------------------------------
 
 def page_of_text_lines(width=1200, height=1600) -> np.ndarray:

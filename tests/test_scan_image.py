@@ -1,0 +1,124 @@
+"""Page preparation for scans (extract/scan_image.py and the grid checks of extract/scan.py):
+seals, lighting, folds, sideways and upside-down pages — on synthetic images, no OCR."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parts import missing
+
+if missing("OCR engine"):
+    pytest.skip(str(missing("OCR engine")), allow_module_level=True)
+import cv2  # noqa: E402
+
+from perfreports.extract import scan, scan_image  # noqa: E402
+
+RED = (215, 35, 45)
+
+
+def paper(height=600, width=800, colour=(250, 246, 232)) -> np.ndarray:
+    return np.full((height, width, 3), colour, np.uint8)
+
+
+def black_text(image: np.ndarray) -> np.ndarray:
+    for top in range(80, image.shape[0] - 80, 50):  # lines of "characters", 24 px high
+        for left in range(60, image.shape[1] - 60, 30):
+            cv2.rectangle(image, (left, top), (left + 20, top + 24), (20, 20, 20), 3)
+    return image
+
+
+def stamped(image: np.ndarray, centre=(400, 300), radius=150) -> np.ndarray:
+    """A red seal printed over the page: red ink multiplies what is under it (black stays black)."""
+    seal = np.full_like(image, 255)
+    cv2.circle(seal, centre, radius, RED, 9)
+    cv2.circle(seal, centre, radius // 3, RED, -1)
+    return (image.astype(np.uint16) * seal // 255).astype(np.uint8)
+
+
+def test_a_red_seal_is_taken_out_and_the_type_under_it_stays():
+    clean = black_text(paper())
+    gray, seal = scan_image.page_gray(stamped(clean.copy()))
+    page = scan_image.flatten_lighting(gray, seal)
+    ink = cv2.cvtColor(clean, cv2.COLOR_RGB2GRAY) < 128
+    under_seal = np.zeros(ink.shape, bool)
+    cv2.circle(under_seal.view(np.uint8), (400, 300), 150, 1, 9)
+    cv2.circle(under_seal.view(np.uint8), (400, 300), 50, 1, -1)
+    assert (page[under_seal & ~ink] > 200).mean() > 0.97  # the seal is paper now
+    assert (page[under_seal & ink] < 100).mean() > 0.9  # the characters it covered are not
+
+
+def test_a_page_without_red_is_read_by_its_luminance():
+    page = black_text(paper())
+    gray, seal = scan_image.page_gray(page)
+    assert seal is None
+    assert np.array_equal(gray, cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) // 1) or abs(
+        gray.astype(int) - cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)).max() <= 1
+
+
+def test_uneven_lighting_and_a_fold_shadow_are_divided_out():
+    page = black_text(paper(colour=(255, 255, 255)))[:, :, 0].astype(np.float32)
+    xs = np.arange(page.shape[1])
+    light = 0.55 + 0.45 * xs / xs[-1]  # dark on the left
+    fold = 1 - 0.45 * np.exp(-((xs - 500) / 25.0) ** 2)  # a shadow band 60 px wide
+    seen = (page * light * fold).astype(np.uint8)
+    flat = scan_image.flatten_lighting(seen)
+    blank_rows = flat[20:60]  # above the text
+    assert blank_rows.min() > 200, "paper is paper everywhere"
+    assert scan.ruling_edges(flat) == [] or all(e["orientation"] == "h" for e in scan.ruling_edges(flat))
+    assert (flat[page < 100] < 128).mean() > 0.95  # and ink is ink
+
+
+def test_a_thick_band_is_no_ruling_line_but_a_thin_line_is():
+    image = np.full((800, 600), 255, np.uint8)
+    image[:, 280:310] = 90  # a band of shadow 30 px wide, top to bottom
+    cv2.line(image, (50, 400), (550, 400), 0, 3)
+    edges = scan.ruling_edges(image)
+    assert [e["orientation"] for e in edges] == ["h"]
+
+
+def test_text_lines_running_down_the_page_mean_it_is_sideways():
+    across = np.array([[[x, y], [x + 300, y], [x + 300, y + 30], [x, y + 30]]
+                       for x in (100, 500) for y in range(100, 1000, 50)], np.float32)
+    down = np.array([[[x, y], [x + 30, y], [x + 30, y + 300], [x, y + 300]]  # clockwise from top left
+                     for y in (100, 500) for x in range(100, 1000, 50)], np.float32)
+    assert not scan_image.lines_run_down(across)
+    assert scan_image.lines_run_down(down)
+    assert not scan_image.lines_run_down(np.zeros((0, 4, 2), np.float32))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0, 700), st.floats(0, 500), st.floats(5, 90), st.floats(5, 90))
+def test_quads_turned_twice_by_180_degrees_are_where_they_were(x, y, w, h):
+    quad = np.array([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]], np.float32)
+    once = scan_image.turn_quads(quad, (600, 800))
+    assert once[0, 0, 0] == pytest.approx(800 - 1 - (x + w), abs=1e-3)
+    assert once[0, 0, 1] == pytest.approx(600 - 1 - (y + h), abs=1e-3)
+    assert np.allclose(scan_image.turn_quads(once, (600, 800)), quad, atol=1e-3)
+
+
+def test_quads_follow_the_image_when_it_is_turned_and_levelled():
+    image = np.full((600, 800), 255, np.uint8)
+    cv2.rectangle(image, (500, 100), (520, 120), 0, -1)
+    quad = np.array([[[500, 100], [520, 100], [520, 120], [500, 120]]], np.float32)
+    turned = scan_image.turn(image, 2)
+    ys, xs = np.nonzero(turned < 128)
+    moved = scan_image.turn_quads(quad, image.shape)[0]
+    assert (xs.min(), ys.min()) == pytest.approx((moved[:, 0].min(), moved[:, 1].min()), abs=1)
+    level = scan_image.deskew(image, 2.0)
+    ys, xs = np.nonzero(level < 128)
+    centre = scan_image.deskew_quads(quad, image.shape, 2.0)[0].mean(axis=0)
+    assert (xs.mean(), ys.mean()) == pytest.approx(tuple(centre), abs=1.5)
+
+
+def test_the_strokes_of_large_type_inside_a_line_of_text_are_no_table():
+    image = np.full((800, 1000), 255, np.uint8)
+    for left in range(100, 700, 120):  # bold "characters" whose strokes cross like a grid
+        cv2.rectangle(image, (left, 100), (left + 100, 190), 0, 6)
+        cv2.line(image, (left + 50, 100), (left + 50, 190), 0, 6)
+        cv2.line(image, (left, 145), (left + 100, 145), 0, 6)
+    image = cv2.GaussianBlur(image, (3, 3), 0)  # scanned type has soft edges
+    title = np.array([[[90, 92], [810, 92], [810, 198], [90, 198]]], np.float32)
+    assert scan.table_grids(image) != []  # as ruling lines alone would have it
+    assert scan.table_grids(image, title) == []
