@@ -229,23 +229,33 @@ def leading_sign(crop: np.ndarray, margin: float = _SIGN_MARGIN) -> tuple[str, f
     return sign, score, end
 
 
-_BAR_RATIO = 1.12  # measured: > and < 0.9-1.0; ≥ and ≤ 1.2-1.8 (Song, Kai, Hei faces)
+_BAR_RATIO = 1.12  # measured: > and < 0.9-1.1; ≥ and ≤ with a slanted bar 1.2-1.8
 _WITH_OR_WITHOUT_BAR = {"≥": {True: "≥", False: ">"}, ">": {True: "≥", False: ">"},
                         "≤": {True: "≤", False: "<"}, "<": {True: "≤", False: "<"}}
 
 
 def _has_bar_below(glyph: np.ndarray) -> bool:
     """Whether the ink of a first glyph (a binary crop of its columns) has a bar under a chevron,
-    as ≥ and ≤ have (flat, or slanted as in ⩾): then its lower half holds clearly more ink than
-    its upper half; the two arms of > or < hold about the same."""
+    as ≥ and ≤ have: a flat bar is a row near the bottom with ink across most of the glyph; a
+    slanted one (⩾) leaves clearly more ink in the lower half than in the upper. The two arms of
+    > or < do neither."""
     rows = np.nonzero(glyph.any(axis=1))[0]
+    columns = np.nonzero(glyph.any(axis=0))[0]
     if len(rows) < 4:
         return False
-    glyph = glyph[rows[0]:rows[-1] + 1]
-    middle = glyph.shape[0] / 2
-    upper = glyph[:int(np.floor(middle))].sum()
-    lower = glyph[int(np.ceil(middle)):].sum()
-    return lower >= _BAR_RATIO * max(upper, 1)
+    glyph = glyph[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+    height, width = glyph.shape
+    flat = any(_longest_run(row) >= 0.6 * width for row in glyph[int(0.75 * height):])
+    upper, lower = glyph[:height // 2].sum(), glyph[(height + 1) // 2:].sum()
+    return flat or lower >= _BAR_RATIO * max(upper, 1)
+
+
+def _longest_run(row: np.ndarray) -> int:
+    longest = current = 0
+    for filled in row:
+        current = current + 1 if filled else 0
+        longest = max(longest, current)
+    return longest
 
 
 def read_line(image: np.ndarray) -> tuple[str, float]:

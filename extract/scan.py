@@ -285,8 +285,8 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     `>` or `》`) is replaced; a sign read as a digit (`≥` as `2`) or dropped is put back and the
     rest of the box (right of the sign) recognised again on its own.
     """
-    if not box.text or box.text[0] not in _MAY_START_WITH_SIGN:
-        return box
+    if not box.text or box.text[0] not in _MAY_START_WITH_SIGN or box.text[:2] in (">=", "<="):
+        return box  # `>=` printed as two characters was read as such
     # a margin, so that no stroke of the text touches the crop's edge, where only bits of
     # ruling lines are expected (the flat bar of a ≥ would be taken for one)
     top, bottom = max(int(box.top) - 3, 0), min(int(np.ceil(box.bottom)) + 3, gray.shape[0])
