@@ -3,7 +3,7 @@
 #   1. the Debian packages listed in requirements-debian.txt — CJK fonts (charts), LibreOffice
 #      (.doc/.wps files), Chromium (a browser test), qpdf (a fuzz test), the libraries OpenCV
 #      loads (OCR) — with apt-get, as root or through sudo without a password;
-#   2. the Python package with its test tools and OCR engine: pip install -e ".[test,ocr]";
+#   2. the Python package with its test tools, OCR engine and review app: pip install -e ".[test,ocr,review]";
 #   3. `python pipeline.py doctor`: what is installed, what a missing part disables.
 # Where apt-get cannot be used (not Debian, not root) step 1 is skipped with a message: the
 # pipeline works without those packages and the tests that need one are skipped, with the reason.
@@ -28,6 +28,6 @@ else
   fi
 fi
 
-echo "install.sh: installing the Python package: pip install -e \".[test,ocr]\""
-"$PYTHON" -m pip install -q -e ".[test,ocr]"
+echo "install.sh: installing the Python package: pip install -e \".[test,ocr,review]\""
+"$PYTHON" -m pip install -q -e ".[test,ocr,review]"
 "$PYTHON" pipeline.py doctor

@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Callable
 
 from perfreports.extract.lines import TextLine
-from perfreports.extract.model import Cell, Table, TableQuality
+from perfreports.extract.model import Box, Cell, Table, TableQuality, union_box
 from perfreports.extract.text import clean_text
 
 _COLUMN_GAP = 0.5  # a gap wider than this many characters may separate columns
@@ -327,23 +327,25 @@ def table_of(block: list[TextLine], split: bool = False, rules: list[Rule] = ())
 def _row_cells(r: int, row: list[TextLine], strips: list[tuple[float, float]], n_cols: int) -> list[Cell]:
     """The row's text split at the gutters it leaves blank; a piece covering a gutter spans the
     columns on both sides. Pieces sharing a column across the row's lines make one cell."""
-    pieces: list[tuple[int, int, float, str]] = []  # (first column, last column, top, text)
+    pieces: list[tuple[int, int, float, str, Box]] = []  # (first column, last column, top, text, box)
     for line in row:
         for chars in _split_at_gutters(line, strips):
             first = _column(chars[0][0], strips)
             last = _column(chars[-1][1] - 0.01, strips)
-            pieces.append((first, last, line.top, "".join(c[2] for c in chars)))
-    merged: list[list] = []  # [first, last, [texts]]
-    for first, last, _, text in sorted(pieces, key=lambda p: (p[2], p[0])):
+            box = (chars[0][0], line.top, chars[-1][1], line.bottom)
+            pieces.append((first, last, line.top, "".join(c[2] for c in chars), box))
+    merged: list[list] = []  # [first, last, [texts], box]
+    for first, last, _, text, box in sorted(pieces, key=lambda p: (p[2], p[0])):
         home = next((m for m in merged if m[0] <= last and first <= m[1]), None)
         if home is None:
-            merged.append([first, last, [text]])
+            merged.append([first, last, [text], box])
         else:
             home[0], home[1] = min(home[0], first), max(home[1], last)
             home[2].append(text)
+            home[3] = union_box(home[3], box)
     merged = _merge_overlapping(merged)
-    return [Cell(row=r, col=first, text=clean_text("".join(texts)), colspan=last - first + 1)
-            for first, last, texts in sorted(merged) if first < n_cols]
+    return [Cell(row=r, col=first, text=clean_text("".join(texts)), colspan=last - first + 1, box=box)
+            for first, last, texts, box in sorted(merged) if first < n_cols]
 
 
 def _merge_overlapping(cells: list[list]) -> list[list]:
@@ -353,6 +355,7 @@ def _merge_overlapping(cells: list[list]) -> list[list]:
         if out and cell[0] <= out[-1][1]:
             out[-1][1] = max(out[-1][1], cell[1])
             out[-1][2] += cell[2]
+            out[-1][3] = union_box(out[-1][3], cell[3])
         else:
             out.append(cell)
     return out

@@ -9,6 +9,50 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (top-left origin)
+
+
+def union_box(a: Box | None, b: Box | None) -> Box | None:
+    """The smallest box holding both (either may be None)."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+@dataclass(frozen=True)
+class LineBox:
+    """Where one printed line of a paragraph stands: provenance of the text, for PDFs and scans."""
+
+    start: int  # offset in the block's text where the line's text begins
+    page: int
+    top: float
+    bottom: float
+    # x of the left edge of each of the line's characters in the block's text, then the right
+    # edge of the last (one more than the characters)
+    xs: tuple[float, ...]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.xs) - 1
+
+
+def text_box(lines: tuple[LineBox, ...], start: int, end: int) -> tuple[int, Box] | None:
+    """(page, box) of the text at [start, end) of a block: the lines it runs over on the page
+    where it starts, each cut at the characters; None when the block has no lines (DOCX)."""
+    covered = [line for line in lines if line.start < max(end, start + 1) and start < line.end]
+    if not covered:
+        return None
+    page = covered[0].page
+    box = None
+    for line in covered:
+        if line.page != page:
+            break
+        x0 = line.xs[max(start - line.start, 0)]
+        x1 = line.xs[min(end, line.end) - line.start]
+        box = union_box(box, (x0, line.top, max(x1, x0), line.bottom))
+    return page, box
+
+
 @dataclass(frozen=True)
 class Heading:
     """A numbered heading such as `一、项目基本情况` (level 1) or `（1）劳模开展宣讲活动` (level 4)."""
@@ -17,6 +61,7 @@ class Heading:
     level: int  # 1 一、 / 2 （一） / 3 1. / 4 （1） / 5 ①
     numbering: str  # `一、`, `（一）`, `1.`, `（1）`, `①`
     page: int | None = None
+    lines: tuple[LineBox, ...] = field(default=(), compare=False)  # where its text stands (PDF only)
 
     @property
     def title(self) -> str:
@@ -31,6 +76,7 @@ class Paragraph:
     page: int | None = None
     # (character offset, page) where the text moves to a new page; the first entry is (0, page).
     page_starts: tuple[tuple[int, int], ...] = ()
+    lines: tuple[LineBox, ...] = field(default=(), compare=False)  # where its text stands (PDF only)
 
     def page_at(self, offset: int) -> int | None:
         """Page on which the character at `offset` is printed."""
@@ -48,6 +94,10 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     confidence: float | None = None  # lowest OCR confidence (0..1) of the cell's text; None when not OCRed
+    # Where the cell stands: (x0, top, x1, bottom) in PDF points on the page its row starts on
+    # (`Table.row_page`); None for DOCX. Provenance only: tables read from a PDF, a DOCX and a
+    # scan of one report compare equal.
+    box: Box | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

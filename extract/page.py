@@ -223,7 +223,7 @@ def page_table(grid: Grid, chars_per_box: list[list[dict]], page: int) -> PageTa
         cells.append(Cell(
             row=row, col=col, text=clean_text("".join(line.text for line in chars_to_lines(chars, page))),
             rowspan=grid_index(grid.ys, bottom) - row, colspan=grid_index(grid.xs, x1) - col,
-            confidence=min(confidences) if confidences else None,
+            confidence=min(confidences) if confidences else None, box=(x0, top, x1, bottom),
         ))
     n_rows = len(grid.ys) - 1
     table = Table(

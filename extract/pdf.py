@@ -19,7 +19,7 @@ import regex
 
 from perfreports.extract.errors import ExtractError, raised_inside
 from perfreports.extract.lines import TextLine
-from perfreports.extract.model import Block, Document, Paragraph, Table
+from perfreports.extract.model import Block, Document, LineBox, Paragraph, Table
 from perfreports.extract.lines import PageTable
 from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
 from perfreports.extract.limits import DEFAULT_LIMITS, Limits, check_ocr_pages, check_page_count, page_pixels
@@ -202,12 +202,40 @@ def _continues_paragraph(before: TextLine, line: TextLine, layout: _Layout) -> b
 def _paragraph_block(lines: list[TextLine]) -> Block:
     text = ""
     page_starts: list[tuple[int, int]] = []
+    boxes: list[LineBox] = []
     for line in lines:
         if not page_starts or page_starts[-1][1] != line.page:
             page_starts.append((len(text), line.page))
-        text += clean_text(line.text)
+        cleaned = clean_text(line.text)
+        boxes.append(LineBox(len(text), line.page, round(line.top, 2), round(line.bottom, 2), char_edges(cleaned, line)))
+        text += cleaned
     # offsets were counted before joining; joining only drops spaces at line ends, so they hold
-    return as_heading(text, lines[0].page) or Paragraph(text=text, page=lines[0].page, page_starts=tuple(page_starts))
+    heading = as_heading(text, lines[0].page)
+    if heading is not None:
+        return replace(heading, lines=tuple(boxes))
+    return Paragraph(text=text, page=lines[0].page, page_starts=tuple(page_starts), lines=tuple(boxes))
+
+
+def char_edges(cleaned: str, line: TextLine) -> tuple[float, ...]:
+    """The left edge of each character of a line's cleaned text, then the right edge of the
+    last: the line's chars (spaces are no chars) taken in order; where they stop matching the
+    text, the rest is spread evenly over what is left of the line."""
+    edges: list[float] = []
+    chars = iter(line.chars)
+    x = line.x0
+    for i, ch in enumerate(cleaned):
+        if ch == " ":
+            edges.append(x)
+            continue
+        found = next(chars, None)
+        if found is None or found[2] != ch:  # a glyph of several characters: spread the rest
+            step = (line.x1 - x) / max(len(cleaned) - i, 1)
+            edges += [round(x + step * k, 2) for k in range(len(cleaned) - i)]
+            x = line.x1
+            break
+        edges.append(round(found[0], 2))
+        x = found[1]
+    return tuple(edges) + (round(x, 2),)
 
 
 def _continues(first: PageTable, second: PageTable) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from perfreports.extract.borderless import runs
 from perfreports.extract.lines import PageTable, TextLine
-from perfreports.extract.model import Cell, Table
+from perfreports.extract.model import Box, Cell, Table, union_box
 from perfreports.extract.text import clean_text
 
 _TOUCHING = 1.2  # characters: parts at most this far apart are one table
@@ -73,11 +73,13 @@ def _lines_table(lines: list[TextLine], below):
     """Header lines as a one-row table on the columns of the table below."""
     xs = below.xs
     texts: dict[int, str] = {}
+    boxes: dict[int, Box] = {}
     for line in lines:
         for x0, x1, char in line.chars:
             col = max(0, min(len(xs) - 2, sum(1 for x in xs[1:-1] if x < (x0 + x1) / 2)))
             texts[col] = texts.get(col, "") + char
-    cells = tuple(Cell(0, col, clean_text(text)) for col, text in sorted(texts.items()))
+            boxes[col] = union_box(boxes.get(col), (x0, line.top, x1, line.bottom))
+    cells = tuple(Cell(0, col, clean_text(text), box=boxes[col]) for col, text in sorted(texts.items()))
     table = Table(cells=cells, n_rows=1, n_cols=len(xs) - 1, page=below.page, row_pages=(below.page,),
                   quality=below.table.quality)
     return PageTable(table=table, xs=xs, top=min(l.top for l in lines), bottom=max(l.bottom for l in lines),

@@ -10,7 +10,7 @@ from perfreports.facts.concepts import Matcher, default_matcher, with_concepts
 from perfreports.facts.documents import document_id
 from perfreports.facts.figures import figure_rows
 from perfreports.facts.links import linked_figures
-from perfreports.facts.indicators import indicator_rows
+from perfreports.facts.indicators import indicator_rows_and_cells
 from perfreports.facts.records import Problem, Records
 from perfreports.facts.report import read_report
 
@@ -24,7 +24,7 @@ def build_records(document: Document, *, report_id: str, source_file: str, sourc
         return replace(problem, source_file=source_file, report_id=report_id)
 
     warnings = tuple(own(Problem.warning(code, message, stage="extract")) for code, message in document.warnings)
-    indicators, table_problems = indicator_rows(document, report_id)
+    indicators, cells, table_problems = indicator_rows_and_cells(document, report_id)
     read = read_report(document, indicators, report_id=report_id, source_file=source_file,
                        source_path=source_path)
     if not read.kind.is_report:
@@ -38,6 +38,6 @@ def build_records(document: Document, *, report_id: str, source_file: str, sourc
     figures = linked_figures(figure_rows(document, report_id, report.fiscal_year), indicators, matcher)
     return Records(
         source_file, source_path, report_id, report=report, indicators=indicators, figures=figures,
-        fields=read.fields,
+        fields=read.fields, cells=tuple(cells),
         problems=warnings + kind_warning + tuple(own(p) for p in (*table_problems, *read.problems)),
     )

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc
 
-from perfreports.extract.model import Document, Heading, Paragraph
+from perfreports.extract.model import Box, Document, Heading, Paragraph, text_box
 from perfreports.facts.nlp import DATES, METRIC_CUES, QUANTITIES, YEAR, make_nlp
 from perfreports.facts.records import FigureRow
 from perfreports.facts.report.prose import find_title, fiscal_year
@@ -74,23 +74,31 @@ class Passage:
     block: Heading | Paragraph
     section: str | None
     subject: str | None  # label when the clause names no metric
+    number: int = 0  # 1-based among the document's headings and paragraphs
 
     def page_at(self, offset: int) -> int | None:
         if isinstance(self.block, Paragraph):
             return self.block.page_at(offset)
         return self.block.page
 
+    def box_of(self, start: int, end: int) -> tuple[int, Box] | None:
+        """(page, box) of the passage's text at [start, end) (a heading's passage is its title)."""
+        shift = self.block.text.find(self.text) if isinstance(self.block, Heading) else 0
+        return text_box(self.block.lines, start + max(shift, 0), end + max(shift, 0))
+
 
 def passages(document: Document) -> Iterator[Passage]:
     """Headings and paragraphs in reading order, each with its heading path and subject."""
     path: list[Heading] = []
     item: str | None = None
+    number = 0
     for block in document.blocks:
+        number += isinstance(block, (Heading, Paragraph))
         if isinstance(block, Heading):
             path = [h for h in path if h.level < block.level] + [block]
             item = None
             section = SECTION_SEPARATOR.join(h.text for h in path)
-            yield Passage(block.title, block, section, heading_subject(block))
+            yield Passage(block.title, block, section, heading_subject(block), number)
         elif isinstance(block, Paragraph):
             if not block.text.strip():
                 continue
@@ -98,7 +106,7 @@ def passages(document: Document) -> Iterator[Passage]:
                 item = item_name(block.text)
             section = SECTION_SEPARATOR.join(h.text for h in path) or None
             subject = item or (heading_subject(path[-1]) if path else None)
-            yield Passage(block.text, block, section, subject)
+            yield Passage(block.text, block, section, subject, number)
 
 
 def _date_label(metric: str | None, subject: str | None) -> str | None:
@@ -124,6 +132,7 @@ def rows_of_doc(doc: Doc, passage: Passage, report_id: str) -> list[FigureRow]:
         else:
             label = span._.metric or passage.subject
             value, unit, qualifier = span._.value.value, span._.value.unit, span._.value.qualifier
+        page = passage.page_at(sentence.start_char)
         rows.append(
             FigureRow(
                 report_id=report_id,
@@ -134,11 +143,20 @@ def rows_of_doc(doc: Doc, passage: Passage, report_id: str) -> list[FigureRow]:
                 label=label,
                 raw=span._.raw,
                 section=passage.section,
-                page=passage.page_at(sentence.start_char),
+                page=page,
                 sentence=passage.block.text if isinstance(passage.block, Heading) else sentence.text.strip(),
+                **_box_fields(passage.box_of(span._.char_start, span._.char_start + len(span._.raw)), page),
+                paragraph_no=passage.number,
             )
         )
     return rows
+
+
+def _box_fields(found: tuple[int, Box] | None, page: int | None) -> dict:
+    """x0, top, x1, bottom of a figure's text when it stands on the row's page."""
+    if found is None or found[0] != page:
+        return {}
+    return dict(zip(("x0", "top", "x1", "bottom"), found[1]))
 
 
 def figure_rows(document: Document, report_id: str, year: int | None = None) -> list[FigureRow]:

@@ -36,6 +36,7 @@ class ReportRow:
     time_progress_pct: Decimal | None = None  # 序时进度 at the cutoff: months elapsed ÷ months of the period
     behind_schedule: bool | None = None  # None: not judged (no cutoff, rate or budget)
     missing_parts: str | None = None  # what a report of its kind should hold but this one lacks
+    corrected: bool = False  # a reviewer's correction applies to a field (table corrections)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,28 @@ class IndicatorRow:
     concept: str | None = None  # its Chinese name
     concept_score: Decimal | None = None  # 1 from the user's crosswalk, 0.95 by a word rule, else the similarity
     concept_how: str | None = None  # crosswalk, rule, fuzzy
+    corrected: bool = False  # a reviewer's correction applies to the row, or added it (table corrections)
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    """One table cell an indicator row was read from (table `indicator_cells`): where to find it
+    on the page (PDF, scan) or in the Word file (DOCX)."""
+
+    report_id: str
+    table_no: int
+    row_no: int
+    column: str  # the `indicators` column its text went into: indicator, target_raw, level1, other_columns …
+    text: str  # the cell's text as read
+    page: int | None  # the page it stands on; null for DOCX
+    x0: float | None  # its box on that page in PDF points from the top-left corner; null for DOCX
+    top: float | None
+    x1: float | None
+    bottom: float | None
+    table_index: int  # the table's order among the document's tables (1-based; report_fields.table_no)
+    cell_row: int  # the cell's first row and column on that table's grid (1-based)
+    cell_col: int
+    confidence: float | None = None  # lowest OCR confidence of its text; null when not OCRed
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,14 @@ class FieldRow:
     table_no: int | None = None  # the table's order among the document's tables
     row_no: int | None = None  # 1-based row of that table
     sentence: str | None = None
+    # Where `raw` stands (provenance, left out of comparisons): its box on `page` in PDF points
+    # (null for DOCX), the cell's column for a cell, the paragraph's number for text.
+    x0: float | None = field(default=None, compare=False)
+    top: float | None = field(default=None, compare=False)
+    x1: float | None = field(default=None, compare=False)
+    bottom: float | None = field(default=None, compare=False)
+    col_no: int | None = field(default=None, compare=False)  # 1-based column of the cell (source cell, header)
+    paragraph_no: int | None = field(default=None, compare=False)  # 1-based among the headings and paragraphs
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,14 @@ class FigureRow:
     concept_id: str | None = None  # the concept its label names
     indicator_table_no: int | None = None
     indicator_row_no: int | None = None
+    # Where `raw` stands (provenance, left out of comparisons): its box on `page` in PDF points
+    # (null for DOCX, or when the figure itself is printed on the next page), and the number of
+    # its heading or paragraph among the document's headings and paragraphs (every format).
+    x0: float | None = field(default=None, compare=False)
+    top: float | None = field(default=None, compare=False)
+    x1: float | None = field(default=None, compare=False)
+    bottom: float | None = field(default=None, compare=False)
+    paragraph_no: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -149,3 +188,4 @@ class Records:
     figures: tuple[FigureRow, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     fields: tuple[FieldRow, ...] = ()
+    cells: tuple[IndicatorCell, ...] = ()  # where each indicator row's cells stand

@@ -3,6 +3,7 @@
     import perfreports
     ds = perfreports.load("reports.duckdb")      # a store made by `pipeline.py ingest`
     ds.reports, ds.indicators, ds.figures, ds.problems, ds.report_fields, ds.files
+    ds.indicator_cells, ds.corrections                 # where rows were read; reviewers' corrections
     ds.documents, ds.report_summary, ds.indicator_achievement, ds.concept_trend   # the views
     ds.sql("SELECT concept, sum(actual_total) FROM concept_trend GROUP BY concept")
 
@@ -27,6 +28,8 @@ class Dataset:
     problems: object
     report_fields: object
     files: object
+    indicator_cells: object
+    corrections: object
     documents: object
     report_summary: object
     indicator_achievement: object

@@ -100,8 +100,9 @@ class DuckDBSink:
     file held for the whole run (the connection is closed while workers are forked, when DuckDB's
     own lock is not held), so that a second ingest is refused at its start."""
 
-    def __init__(self, db: str):
+    def __init__(self, db: str, rules=None):
         self.db = db
+        self.rules = rules  # the rule sets a document with reviewers' corrections is checked again with
         self.lock = store.hold_writer_lock(db)
         try:
             self.con = store.open_store(db)
@@ -118,7 +119,7 @@ class DuckDBSink:
         return self.con
 
     def write(self, processed: Processed) -> Processed:
-        store.write(self.connection(), processed.records, processed.file)
+        store.write(self.connection(), processed.records, processed.file, rules=self.rules)
         return processed
 
     def before_fork(self) -> None:
@@ -137,11 +138,11 @@ class DuckDBSink:
             self.lock = None
 
 
-def _sink(db: str, out_parquet: str | None):
+def _sink(db: str, out_parquet: str | None, rules=None):
     if out_parquet is not None:
         from perfreports.storage.parquet import ParquetSink
         return ParquetSink(out_parquet)
-    return DuckDBSink(db)
+    return DuckDBSink(db, rules)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def ingest(options: IngestOptions, stream=None) -> Tally:
     files are unchanged since they were ingested; those are skipped unless `force`. The DuckDB
     store writes each file in its own transaction, so a killed run loses only the files in flight.
     """
-    sink = _sink(options.db, options.out_parquet)
+    sink = _sink(options.db, options.out_parquet, options.read.rules)
     try:
         unchanged = {} if options.force else sink.ingested()
         tally = Tally(total=len(options.paths))

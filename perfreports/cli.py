@@ -8,6 +8,7 @@ files into the DuckDB store, export the dataset, compare, check the set-up.
     python pipeline.py doctor
     python pipeline.py explain FILE [--rows N]
     python pipeline.py concepts [--db FILE] [--limit N] [--out FILE]
+    python pipeline.py review [--db FILE] [--port 8765] [--reviewer NAME]
 
 Each file goes extract → facts → checks → load (`batch.py`); whatever fails becomes a `problems` row and
 the batch goes on. Options are checked once, before any file is read. Exit status 0 when every
@@ -217,6 +218,37 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from perfreports.checks.rules import RulesError, configured_rules
+    db = _existing_db(args)
+    try:
+        from perfreports.review.server import serve
+    except ImportError as err:  # the review extra is not installed
+        raise UsageError(f"the review needs Flask: pip install -e '.[review]' ({err})") from err
+    try:
+        rules = configured_rules(None)
+    except RulesError as err:
+        raise UsageError(str(err)) from err
+    try:
+        serve(db, args.port, reviewer=args.reviewer, rules=rules, announce=lambda line: print(line, flush=True))
+    except OSError as err:
+        raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {err.strerror or err}") from err
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how it stops (the server itself may swallow it)
+    print("review stopped", file=sys.stderr)
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number 0..65535, got {text}")
+    return value
+
+
 def _existing_db(args) -> str:
     db = args.db or DEFAULT_DB
     if not os.path.isfile(db):
@@ -386,6 +418,18 @@ def parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--rows", type=_at_least_one, default=15, metavar="N",
                              help="grid rows shown per table (default: 15)")
     explain_cmd.set_defaults(run=cmd_explain)
+
+    review_cmd = commands.add_parser(
+        "review", help="a local web app to check and correct what was read",
+        description="Serve the review workbench on http://127.0.0.1:PORT/ (this machine only): the "
+                    "files in order of what needs attention, each page with the cells its rows were read "
+                    "from outlined, corrections of values, units, levels and rows stored as data (table "
+                    "corrections) and applied in every view and export. Ctrl-C stops it.")
+    _add_db(review_cmd)
+    review_cmd.add_argument("--port", type=_port, default=8765, help="port on 127.0.0.1 (default: 8765; 0: any free one)")
+    review_cmd.add_argument("--reviewer", metavar="NAME",
+                            help="the name corrections carry (default: your login name; the page lets each reviewer set theirs)")
+    review_cmd.set_defaults(run=cmd_review)
     return main_parser
 
 

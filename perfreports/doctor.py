@@ -21,8 +21,9 @@ class Part:
 
 
 def check_parts() -> list[Part]:
-    return [_ocr(), _libreoffice(), _cjk_font(), _program("Chromium", "chromium", "the report.html screenshot test (tests only)",
-                                                            "that test is skipped", "apt-get install chromium"),
+    return [_ocr(), _libreoffice(), _cjk_font(), _review(),
+            _program("Chromium", "chromium", "the report.html screenshot and the review's browser tests (tests only)",
+                     "those tests are skipped", "apt-get install chromium"),
             _program("qpdf", "qpdf", "one PDF fuzz test (tests only)", "that test is skipped",
                      "apt-get install qpdf")]
 
@@ -54,6 +55,15 @@ def _cjk_font() -> Part:
         found = None
     return Part("CJK font", found, "the charts of `compare`", "`compare` stops with an error",
                 f"apt-get install {FONT_PACKAGE}")
+
+
+def _review() -> Part:
+    try:
+        found = f"Flask {metadata.version('flask')}"
+    except metadata.PackageNotFoundError:
+        found = None
+    return Part("Flask", found, "the review workbench (`pipeline.py review`)", "`review` stops with an error",
+                "pip install -e '.[review]'")
 
 
 def _program(name: str, command: str, used_for: str, disables: str, install: str) -> Part:

@@ -1,4 +1,5 @@
-"""Export the four dataset tables as CSV, Parquet or one XLSX workbook (shared/SCHEMA.md).
+"""Export the dataset tables as CSV, Parquet or one XLSX workbook (shared/SCHEMA.md): the four
+of the contract, `report_fields`, `indicator_cells` and the reviewers' `corrections`.
 
 Decimals are printed exactly and without useless trailing zeros (`1345368`, `27.45`), dates as
 ISO `YYYY-MM-DD`, null as an empty cell. Rows come out in a stable order.
@@ -16,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from perfreports.storage import EXPORT_FORMATS as FORMATS
 from perfreports.storage.sheets import append_row
-from perfreports.storage.store import DATASET_TABLES, Column, columns
+from perfreports.storage.store import EXPORTED_TABLES, Column, columns
 
 # rowid keeps the order in which one document's rows were written.
 ORDER_BY = {
@@ -25,6 +26,8 @@ ORDER_BY = {
     "figures": "report_id, rowid",
     "problems": "report_id NULLS LAST, source_path, rowid",
     "report_fields": "report_id, rowid",
+    "indicator_cells": "report_id, table_no, row_no, rowid",
+    "corrections": "correction_id",
 }
 MAX_WIDTH = 60
 
@@ -43,11 +46,11 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str = "csv"
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         return [write_xlsx(con, out / "dataset.xlsx")]
-    return [_copy(con, table, out / f"{table}.{fmt}", fmt, excel_safe) for table in DATASET_TABLES]
+    return [_copy(con, table, out / f"{table}.{fmt}", fmt, excel_safe) for table in EXPORTED_TABLES]
 
 
 def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path, fmt: str, excel_safe: bool) -> Path:
-    select = ", ".join(_csv_expr(c, excel_safe) if fmt == "csv" else c.name for c in columns(table))
+    select = ", ".join(_csv_expr(c, excel_safe) if fmt == "csv" else c.sql for c in columns(table))
     options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
     target = str(path).replace("'", "''")
     con.execute(f"COPY (SELECT {select} FROM {table} ORDER BY {ORDER_BY[table]}) "
@@ -62,12 +65,13 @@ APOSTROPHE = "chr(39)"  # SQL for the ' put before such text
 
 def _csv_expr(column: Column, excel_safe: bool = False) -> str:
     # DECIMAL(20,4) always prints 4 places: dropping trailing zeros, then a bare point, is exact.
+    name = column.sql
     if column.is_decimal:
-        return f"rtrim(rtrim(CAST({column.name} AS VARCHAR), '0'), '.') AS {column.name}"
+        return f"rtrim(rtrim(CAST({name} AS VARCHAR), '0'), '.') AS {name}"
     if excel_safe and column.sql_type == "VARCHAR":
-        return (f"CASE WHEN regexp_matches({column.name}, '{FORMULA_START}') "
-                f"THEN {APOSTROPHE} || {column.name} ELSE {column.name} END AS {column.name}")
-    return column.name
+        return (f"CASE WHEN regexp_matches({name}, '{FORMULA_START}') "
+                f"THEN {APOSTROPHE} || {name} ELSE {name} END AS {name}")
+    return name
 
 
 def format_decimal(value: Decimal | None) -> str:
@@ -84,9 +88,9 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     """One sheet per table: typed cells, frozen header row, widths fitted to the content."""
     book = Workbook()
     book.remove(book.active)
-    for table in DATASET_TABLES:
+    for table in EXPORTED_TABLES:
         cols = columns(table)
-        rows = con.execute(f"SELECT {', '.join(c.name for c in cols)} FROM {table} "
+        rows = con.execute(f"SELECT {', '.join(c.sql for c in cols)} FROM {table} "
                            f"ORDER BY {ORDER_BY[table]}").fetchall()
         _fill_sheet(book.create_sheet(table), cols, rows)
     book.save(path)

@@ -1,7 +1,8 @@
 """A Parquet dataset as the sink of an ingest run, for runs too large for one DuckDB file.
 
     DIR/reports/fiscal_year=2023/<run>-00000-0.parquet
-    DIR/indicators/fiscal_year=2023/…   DIR/figures/…   (each row under its report's fiscal_year)
+    DIR/indicators/fiscal_year=2023/…   DIR/figures/…   DIR/indicator_cells/…   (each row under its
+                                        report's fiscal_year; reviewers' corrections live in a store only)
     DIR/problems/fiscal_year=__HIVE_DEFAULT_PARTITION__/…   (no report, or no fiscal_year)
     DIR/files/<run>-00000-0.parquet     (bookkeeping: what was ingested, for skip-unchanged)
 

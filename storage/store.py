@@ -6,6 +6,7 @@ tables with an explicit schema, so a `Decimal` stays a `DECIMAL(20,4)` all the w
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fcntl
 import functools
@@ -19,9 +20,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from perfreports.checks import checked
+from perfreports.checks.rules import RuleSet
 from perfreports.checks.targets import judge
-from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
+from perfreports.facts.records import FieldRow, FigureRow, IndicatorCell, IndicatorRow, Problem, Records, ReportRow
 from perfreports.storage import DEFAULT_DB  # noqa: F401 (re-exported)
+from perfreports.storage.corrections import NOT_INDICATOR, Correction, CorrectionError, apply_corrections, \
+    unmatched_problem, with_old_value
 from perfreports.storage.views import VIEWS, documents_query
 
 # 2: indicators.level1_weight, indicators.other_columns (added to older stores on open), table
@@ -32,7 +37,11 @@ from perfreports.storage.views import VIEWS, documents_query
 #    missing_parts; indicators.not_judged_reason, concept_id, concept, concept_score, concept_how;
 #    figures.concept_id, indicator_table_no, indicator_row_no
 #    (added on open; null for rows read before: ingest with --force to fill them)
-SCHEMA_VERSION = 4
+# 5: tables indicator_cells (where each indicator row's cells stand) and corrections (reviewers'
+#    corrections, applied on top of the rows read); reports.corrected, indicators.corrected
+#    (added on open, false for the rows stored before); figures.x0, top, x1, bottom, paragraph_no;
+#    report_fields.x0, top, x1, bottom, col_no, paragraph_no (null for rows read before)
+SCHEMA_VERSION = 5
 DECIMAL_PLACES = 4
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 
@@ -74,9 +83,14 @@ TABLES: dict[str, type] = {
     "figures": FigureRow,
     "report_fields": FieldRow,
     "problems": ProblemRow,
+    "indicator_cells": IndicatorCell,
+    "corrections": Correction,
     "files": FileRow,
 }
-DATASET_TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
+# The rows one document's file contributes: replaced whenever the file is written again.
+DATASET_TABLES = ("reports", "indicators", "figures", "problems", "report_fields", "indicator_cells")
+# What `export` writes: those, and the reviewers' corrections (kept across re-ingests).
+EXPORTED_TABLES = (*DATASET_TABLES, "corrections")
 
 SQL_TYPES = {
     "str": ("VARCHAR", pa.string()),
@@ -86,6 +100,7 @@ SQL_TYPES = {
     "date": ("DATE", pa.date32()),
     "datetime": ("TIMESTAMP", pa.timestamp("us")),
     "bool": ("BOOLEAN", pa.bool_()),
+    "float": ("DOUBLE", pa.float64()),
 }
 
 
@@ -98,6 +113,16 @@ class Column:
     @property
     def is_decimal(self) -> bool:
         return self.sql_type.startswith("DECIMAL")
+
+    @property
+    def sql(self) -> str:
+        """The name quoted for SQL (`column` and `at` of table corrections are keywords)."""
+        return f'"{self.name}"'
+
+
+def sql_names(table: str, prefix: str = "") -> str:
+    """The table's columns quoted, comma-separated, in field order (`prefix`: a table alias and dot)."""
+    return ", ".join(prefix + c.sql for c in columns(table))
 
 
 @functools.cache  # called for every table of every document written
@@ -117,7 +142,7 @@ def ddl() -> list[str]:
     """Every CREATE statement of the store."""
     statements = ["CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"]
     for table in TABLES:
-        cols = ", ".join(f"{c.name} {c.sql_type}" for c in columns(table))
+        cols = ", ".join(f"{c.sql} {c.sql_type}" for c in columns(table))
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     return statements + list(VIEWS)  # analyst views (storage/views.py), replaced on every open
 
@@ -190,6 +215,9 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
         _add_new_columns(con)
         if int(version[0]) < 3:
             _judge_stored_rows(con)
+        if int(version[0]) < 5:
+            for table in ("reports", "indicators"):
+                con.execute(f"UPDATE {table} SET corrected = false WHERE corrected IS NULL")
     con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)])
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
                 [str(SCHEMA_VERSION), SCHEMA_VERSION])
@@ -205,7 +233,7 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
         expected = columns(table)
         if found and found == [c.name for c in expected[:len(found)]]:
             for column in expected[len(found):]:
-                con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {column.sql_type}")
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column.sql} {column.sql_type}")
 
 
 def _judge_stored_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -257,7 +285,8 @@ def _first_line(err: BaseException) -> str:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None = None) -> None:
+def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None = None,
+          rules: tuple[RuleSet, ...] | None = None) -> None:
     """Replace everything stored for this document by `records`, in one transaction.
 
     Rows of `records.report_id` are deleted first (and, for every path, the problems of earlier
@@ -265,22 +294,36 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
     so re-ingesting a path never duplicates a row. Identical bytes under several paths are one
     report whose rows name the first of those paths in sort order, whatever order they are
     written in (workers finish in any order): a later path only gets its `files` row.
+
+    The reviewers' corrections of this file (same bytes, or same path) are applied on top of the
+    rows (`storage.corrections`); one that no longer finds its row is kept, marked `unmatched`,
+    with a `correction_unmatched` warning. `rules`: the behind_schedule rule sets a corrected
+    document is checked again with (the default set when None).
     """
-    tables = record_tables(records)
-    if file is not None:
-        tables["files"] = to_arrow("files", [file])
-    con.begin()
-    try:
+    tables = record_tables(records)  # a value the store cannot hold fails here, before the transaction
+    with _transaction(con):
         documents = _documents_touched(con, records, file)
         if file is not None and _stored_under_an_earlier_path(con, records.report_id, file.source_path):
-            tables = {"files": tables["files"]}  # the same bytes: the rows naming the first path stand
+            tables = {}  # the same bytes: the rows naming the first path stand
             _delete(con, Records(records.source_file, records.source_path, None), file)
         else:
+            corrected = _corrected(con, records, rules)
+            if corrected is not records:
+                records, tables = corrected, record_tables(corrected)
             _delete(con, records, file)
+        if file is not None:
+            tables["files"] = to_arrow("files", [file])
         for table, rows in tables.items():
             _insert(con, table, rows)
         for document_id in documents | {records.report.document_id if records.report else None} - {None}:
             _refresh_document_mismatch(con, document_id)
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection):
+    con.begin()
+    try:
+        yield
         con.commit()
     except BaseException:
         try:
@@ -288,6 +331,92 @@ def write(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None
         except duckdb.TransactionException:
             pass  # no transaction left to undo (the error came with the commit): keep the first error
         raise
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+def _corrected(con: duckdb.DuckDBPyConnection, records: Records, rules: tuple[RuleSet, ...] | None) -> Records:
+    """`records` with the stored corrections of its file applied, and those corrections updated
+    to the rows they now apply to (or marked unmatched)."""
+    if records.report is None:
+        return records  # a file that could not be read: its corrections wait for one that can
+    stored = stored_corrections(con, "report_id = ? OR source_path = ?", [records.report_id, records.source_path])
+    if not stored:
+        return records
+    applied = apply_corrections(records, stored)
+    con.executemany("UPDATE corrections SET report_id = ?, source_path = ?, row_no = ?, status = ? WHERE correction_id = ?",
+                    [(c.report_id, c.source_path, c.row_no, c.status, c.correction_id) for c in applied.corrections])
+    records = rechecked(applied.records, rules) if applied.changed else applied.records
+    unmatched = tuple(unmatched_problem(c, records.source_file, records.report_id) for c in applied.corrections
+                      if c.status == "unmatched" and c.target != "document")
+    return dataclasses.replace(records, problems=records.problems + unmatched)
+
+
+def rechecked(records: Records, rules: tuple[RuleSet, ...] | None = None) -> Records:
+    """A corrected document judged and checked again: its rows' outcomes, the report's computed
+    values and the checks' warnings made anew."""
+    kept = tuple(p for p in records.problems if p.stage != "check")
+    return checked(dataclasses.replace(records, problems=kept), rules)
+
+
+def correct(con: duckdb.DuckDBPyConnection, correction: Correction,
+            rules: tuple[RuleSet, ...] | None = None) -> Correction:
+    """Store a reviewer's correction and apply it to the stored rows of its file, in one
+    transaction; the correction as stored (its id, old value, the row's name as read).
+    `CorrectionError` when it cannot be made (no such report or row, a value of the wrong kind)."""
+    with _transaction(con):
+        records = stored_records(con, correction.report_id)
+        if records.report is None:
+            raise CorrectionError(f"no report {correction.report_id!r} in the database")
+        originals = _original_names(con, correction.report_id)
+        correction = dataclasses.replace(with_old_value(records, correction, originals), correction_id=_next_correction_id(con))
+        applied = apply_corrections(records, [correction], originals, strict=True)
+        [done] = applied.corrections
+        records = rechecked(applied.records, rules) if applied.changed else applied.records
+        _insert(con, "corrections", to_arrow("corrections", [done]))
+        if applied.changed:
+            _delete(con, records, None)
+            for table, rows in record_tables(records).items():
+                _insert(con, table, rows)
+            _refresh_document_mismatch(con, records.report.document_id or records.report_id)
+    return done
+
+
+def stored_corrections(con: duckdb.DuckDBPyConnection, where: str = "true", params: list | None = None) -> list[Correction]:
+    """Corrections matching the SQL condition `where`, in the order they were made."""
+    found = con.execute(f"SELECT {sql_names('corrections')} FROM corrections WHERE {where} "
+                        "ORDER BY \"at\", correction_id", params or []).fetchall()
+    names = [c.name for c in columns("corrections")]
+    return [Correction(**dict(zip(names, row))) for row in found]
+
+
+def _original_names(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[tuple[int, int], str]:
+    """The name each corrected row of a report was read with (a renamed row is matched by it)."""
+    return {(table_no, row_no): indicator for table_no, row_no, indicator in con.execute(
+        "SELECT table_no, row_no, arg_min(indicator, correction_id) FROM corrections WHERE report_id = ? "
+        "AND target = 'row' AND status = 'applied' AND \"column\" <> ? GROUP BY ALL",
+        [report_id, NOT_INDICATOR]).fetchall()}
+
+
+def _next_correction_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(correction_id), 0) + 1 FROM corrections").fetchall()[0][0]
+
+
+def stored_records(con: duckdb.DuckDBPyConnection, report_id: str) -> Records:
+    """The rows stored for one report, as the `Records` they were written from (corrections applied)."""
+    rows = {table: _stored_rows(con, table, report_id) for table in DATASET_TABLES}
+    report = rows["reports"][0] if rows["reports"] else None
+    problems = tuple(Problem(**{k: v for k, v in _values(p).items() if k != "source_path"}) for p in rows["problems"])
+    return Records(report.source_file if report else "", report.source_path if report else "", report_id,
+                   report=report, indicators=tuple(rows["indicators"]), figures=tuple(rows["figures"]),
+                   problems=problems, fields=tuple(rows["report_fields"]), cells=tuple(rows["indicator_cells"]))
+
+
+def _stored_rows(con: duckdb.DuckDBPyConnection, table: str, report_id: str) -> list:
+    names = [c.name for c in columns(table)]
+    found = con.execute(f"SELECT {sql_names(table)} FROM {table} WHERE report_id = ? ORDER BY rowid",
+                        [report_id]).fetchall()
+    return [TABLES[table](**dict(zip(names, row))) for row in found]
 
 
 def _documents_touched(con: duckdb.DuckDBPyConnection, records: Records, file: FileRow | None) -> set[str]:
@@ -335,6 +464,7 @@ def record_tables(records: Records) -> dict[str, pa.Table]:
         "figures": list(records.figures),
         "problems": problems,
         "report_fields": list(records.fields),
+        "indicator_cells": list(records.cells),
     }
     return {table: to_arrow(table, r) for table, r in rows.items() if r}
 
@@ -410,7 +540,7 @@ def _delete_previous_report(con: duckdb.DuckDBPyConnection, source_path: str) ->
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    names = ", ".join(c.name for c in columns(table))
+    names = sql_names(table)
     con.register("_rows", rows)
     try:
         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")

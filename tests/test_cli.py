@@ -64,7 +64,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["export"], ["status"], ["compare"], ["doctor"]])
+@pytest.mark.parametrize("command", [[], ["ingest"], ["export"], ["status"], ["compare"], ["doctor"], ["review"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main([*command, "--help"])
@@ -188,10 +188,10 @@ def test_load_failure_becomes_a_problem(tmp_path, fake_stages, monkeypatch):
     db = tmp_path / "r.duckdb"
     real_write = store.write
 
-    def failing_write(con, records, file=None):
+    def failing_write(con, records, file=None, **options):
         if records.report is not None:
             raise ValueError("Rescaling Decimal value would cause data loss")
-        real_write(con, records, file)
+        real_write(con, records, file, **options)
 
     monkeypatch.setattr(store, "write", failing_write)
     assert cli.main(["ingest", str(inputs), "--db", str(db), "--workers", "1"]) == 0
@@ -374,7 +374,8 @@ def test_readme_quick_start_works_in_a_fresh_folder_without_options(tmp_path):
         assert "Traceback" not in result.stderr
     assert (tmp_path / "reports.duckdb").is_file()
     assert {p.name for p in (tmp_path / "x").iterdir()} == {
-        "reports.csv", "indicators.csv", "figures.csv", "problems.csv", "report_fields.csv"}
+        "reports.csv", "indicators.csv", "figures.csv", "problems.csv", "report_fields.csv", "indicator_cells.csv",
+        "corrections.csv"}
 
 
 def test_readme_sample_output_is_what_ingest_prints(tmp_path):
@@ -386,7 +387,7 @@ def test_readme_sample_output_is_what_ingest_prints(tmp_path):
     assert "\n".join(f"    {line}" for line in table) in readme
 
 
-@pytest.mark.parametrize("command", ["", "ingest", "export", "status", "compare", "doctor"])
+@pytest.mark.parametrize("command", ["", "ingest", "export", "status", "compare", "doctor", "review"])
 def test_help_imports_no_stage_code(command):
     """`--help` answers at once: no database, PDF, NLP or chart library is imported for it."""
     code = ("import runpy, sys\n"
@@ -394,7 +395,7 @@ def test_help_imports_no_stage_code(command):
             "try:\n    runpy.run_path('pipeline.py', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
             "heavy = {'duckdb', 'spacy', 'pandas', 'pyarrow', 'matplotlib', 'pypdfium2', 'pdfplumber', "
-            "'docx', 'cv2', 'dask', 'jieba', 'openpyxl'}\n"
+            "'docx', 'cv2', 'dask', 'jieba', 'openpyxl', 'flask', 'werkzeug'}\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "usage:" in result.stdout

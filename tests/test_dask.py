@@ -44,7 +44,7 @@ def client():
 
 
 def table_rows(con, table: str) -> list[tuple]:
-    names = [c.name for c in store.columns(table) if c.name not in IGNORED]
+    names = [c.sql for c in store.columns(table) if c.name not in IGNORED]
     return sorted(con.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall(), key=repr)
 
 
@@ -177,7 +177,7 @@ def test_parquet_dataset_holds_the_rows_of_the_store(client, tmp_path):
     expected = dataset(db)
     con = duckdb.connect()
     for table in store.DATASET_TABLES:
-        names = [c.name for c in store.columns(table) if c.name not in IGNORED]
+        names = [c.sql for c in store.columns(table) if c.name not in IGNORED]
         glob = str(out / table / "*" / "*.parquet")
         got = sorted(con.execute(f"SELECT {', '.join(names)} FROM read_parquet('{glob}', "
                                  "hive_partitioning = true)").fetchall(), key=repr)

@@ -19,7 +19,7 @@ from perfreports.storage.export import export, format_decimal
 from test_store import SEED_ID, seed_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TABLES = ("reports", "indicators", "figures", "problems", "report_fields")
+TABLES = ("reports", "indicators", "figures", "problems", "report_fields", "indicator_cells", "corrections")
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def documented_columns(text: str) -> dict[str, list[tuple[str, str]]]:
             current = tables.setdefault(line.split("`")[1], [])
         elif line.startswith("## "):
             current = None
-        elif current is not None and line.startswith("| ") and not line.startswith("| column"):
+        elif current is not None and line.startswith("| ") and not line.startswith("| column | type"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             current.append((cells[0], cells[1]))
     return tables

@@ -17,7 +17,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIRS = PYPROJECT["tool"]["setuptools"]["package-dir"]  # perfreports.extract -> extract
 # The order a file goes through: a module may import its own part and the parts before it.
 ORDER = {"terminal": 0, "extract": 0, "normalize": 0, "facts": 1, "checks": 2, "storage": 3, "process": 4,
-         "executors": 5, "batch": 6, "doctor": 6, "explain": 6, "api": 6, "cli": 7,
+         "executors": 5, "batch": 6, "doctor": 6, "explain": 6, "api": 6, "review": 6, "cli": 7,
          "__init__": 8}  # the package itself: perfreports.load and .read, over api
 
 
@@ -138,6 +138,8 @@ def test_install_puts_one_name_into_site_packages(installed):
     assert roots <= {"perfreports", "perfreports-0.1.0.dist-info", "..", "bin"}
     assert (installed / "perfreports" / "extract" / "data" / "sign_templates.npz").is_file()
     assert (installed / "perfreports" / "facts" / "concepts" / "vocabulary.toml").is_file()
+    for asset in ("templates/document.html", "templates/queue.html", "static/review.js", "static/review.css"):
+        assert (installed / "perfreports" / "review" / asset).is_file()
 
 
 def test_the_installed_command_runs(installed, tmp_path):

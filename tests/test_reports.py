@@ -17,9 +17,9 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EXPECTED = SAMPLES / "expected"
 NAMES = sorted(p.name.removesuffix(".report.json") for p in EXPECTED.glob("*.report.json"))
 # What read_report reads; document_id is set when the rows are built (facts/build.py), the rest
-# by stage checks.
+# by stage checks, and `corrected` by a reviewer's correction (storage/corrections.py).
 NOT_READ = ("report_id", "source_file", "source_path", "source_format", "pages", "document_id",
-            "computed_execution_rate_pct", "time_progress_pct", "behind_schedule", "missing_parts")
+            "computed_execution_rate_pct", "time_progress_pct", "behind_schedule", "missing_parts", "corrected")
 COLUMNS = [f.name for f in fields(ReportRow) if f.name not in NOT_READ]
 
 

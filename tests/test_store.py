@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from perfreports import checks
-from perfreports.facts.records import FieldRow, FigureRow, IndicatorRow, Problem, Records, ReportRow
+from perfreports.facts.records import FieldRow, FigureRow, IndicatorCell, IndicatorRow, Problem, Records, ReportRow
 from perfreports.storage import store
 
 SEED_ID = "0123456789abcdef"
@@ -46,7 +46,9 @@ def seed_records(report_id: str = SEED_ID, source_path: str = "in/qyp-2023-union
     problems = (Problem(name, "warning", "rate_mismatch", "执行率与金额不符", "check"),)
     fields = (FieldRow(report_id, "budget_yuan", "4900000", "490万元", "sentence", 3,
                        sentence="工会经费项目预算安排共计490万元。"),)
-    return Records(name, source_path, report_id, report, indicators, figures, problems, fields)
+    cells = (IndicatorCell(report_id, 4, 1, "indicator", "开展送温暖人数", 7, 120.5, 300.25, 220.0, 318.0,
+                           table_index=4, cell_row=3, cell_col=3),)
+    return Records(name, source_path, report_id, report, indicators, figures, problems, fields, cells)
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_column_types(con):
 def test_write_then_rewrite_same_report_id_replaces(con):
     store.write(con, seed_records())
     store.write(con, seed_records())
-    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1, 1]
+    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1, 1, 1]
 
 
 def test_rewrite_with_fewer_rows_drops_the_old_ones(con):
@@ -153,7 +155,7 @@ def test_a_failed_write_leaves_the_previous_rows(con, monkeypatch):
     monkeypatch.setattr(store, "_insert", insert_then_fail)
     with pytest.raises(RuntimeError):
         store.write(con, seed_records())
-    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1, 1]
+    assert [count(con, t) for t in store.DATASET_TABLES] == [1, 2, 2, 1, 1, 1]
 
 
 def test_a_number_too_big_for_the_column_is_refused(con):
@@ -229,8 +231,8 @@ def test_changed_bytes_at_a_path_drop_the_old_reports_rows(con):
     old, new = SEED_ID, "fedcba9876543210"
     store.write(con, seed_records(old, "in/a.pdf"), _file("in/a.pdf", old))
     store.write(con, seed_records(new, "in/a.pdf"), _file("in/a.pdf", new))
-    assert [count(con, t, old) for t in store.DATASET_TABLES] == [0, 0, 0, 0, 0]
-    assert [count(con, t) for t in (*store.DATASET_TABLES, "files")] == [1, 2, 2, 1, 1, 1]
+    assert [count(con, t, old) for t in store.DATASET_TABLES] == [0, 0, 0, 0, 0, 0]
+    assert [count(con, t) for t in (*store.DATASET_TABLES, "files")] == [1, 2, 2, 1, 1, 1, 1]
 
 
 def test_changed_bytes_keep_the_old_report_while_another_path_has_it(con):

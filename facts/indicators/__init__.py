@@ -25,9 +25,9 @@ from perfreports.facts.indicators.rows import RawRow, body_rows, fill_down_level
 from perfreports.facts.indicators.values import canonical_level1, canonical_level2, cell_text, is_level_name, joined, \
     level_name, number, parse, reads_like_level, value_hint, with_unit_of
 from perfreports.facts.indicators.vocabulary import ADJUSTMENTS, TRACKED
-from perfreports.facts.records import IndicatorRow, Problem
+from perfreports.facts.records import IndicatorCell, IndicatorRow, Problem
 
-__all__ = ["indicator_rows", "canonical_level1", "canonical_level2", "read_header", "table_parts",
+__all__ = ["indicator_rows", "indicator_rows_and_cells", "canonical_level1", "canonical_level2", "read_header", "table_parts",
            "group_tables", "read_part", "TablePart", "IndicatorTable"]
 
 # An indicator table's header line that reached the document as prose: the table was not found.
@@ -158,8 +158,9 @@ def read_part(table: Table, grid: list[list[str]], header: Header, carry: tuple[
     return ReadPart(indicators, bad_rows=tuple(defects.values()), body_count=len(rows))
 
 
-def read_group(group: IndicatorTable, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:
+def read_group(group: IndicatorTable, report_id: str) -> tuple[list[IndicatorRow], list[IndicatorCell], list[Problem]]:
     out: list[IndicatorRow] = []
+    cells: list[IndicatorCell] = []
     problems: list[Problem] = []
     carry = ("", "")
     for part in group.parts:
@@ -174,24 +175,64 @@ def read_group(group: IndicatorTable, report_id: str) -> tuple[list[IndicatorRow
                                         table_title=group.title, row_no=len(out) + 1,
                                         page=part.table.row_page(row.row), column_units=units,
                                         table_unit=group.unit()))
+            cells += source_cells(row, part, report_id=report_id, table_no=group.table_no, row_no=len(out))
         problems += [unparsed(group.table_no, None, f"{bad}，其余行已读出") for bad in result.bad_rows]
         problems += level_problems(result.rows, group.table_no, part.table.page)
         problems += low_confidence_problems(part.table, header, result.rows, group.table_no)
         if result.rows:
             carry = (result.rows[-1].get("level1"), result.rows[-1].get("level2"))
-    return out, problems
+    return out, cells, problems
 
 
 def indicator_rows(document: Document, report_id: str) -> tuple[list[IndicatorRow], list[Problem]]:
     """Every indicator row of every indicator table in `document`, and what could not be read."""
+    rows, _, problems = indicator_rows_and_cells(document, report_id)
+    return rows, problems
+
+
+def indicator_rows_and_cells(document: Document, report_id: str) -> tuple[list[IndicatorRow], list[IndicatorCell],
+                                                                          list[Problem]]:
+    """`indicator_rows`, with the cells each row was read from (`indicator_cells`)."""
     parts, problems = table_parts(document)
     groups, more = group_tables(parts)
     rows: list[IndicatorRow] = []
+    cells: list[IndicatorCell] = []
     for group in groups:
-        read, group_problems = read_group(group, report_id)
+        read, read_cells, group_problems = read_group(group, report_id)
         rows += read
+        cells += read_cells
         more += group_problems
-    return rows, [_with_report(p, report_id) for p in problems + more]
+    return rows, cells, [_with_report(p, report_id) for p in problems + more]
+
+
+# --- where a row's cells stand ----------------------------------------------------------------
+
+# The `indicators` column a cell's text goes into, by the key it was read as (rows.row_cells).
+COLUMN_OF_KEY = {"level1": "level1", "level2": "level2", "level3": "indicator", "other": "other_columns"}
+BOX_DECIMALS = 2
+
+
+def column_of_key(key: str) -> str:
+    role = key.split(".")[0]  # target.sign, target.unit: the target
+    if role in VALUE_ROLES:
+        return f"{role}_raw"
+    return COLUMN_OF_KEY.get(role, role)
+
+
+def source_cells(row: RawRow, part: TablePart, *, report_id: str, table_no: int, row_no: int) -> list[IndicatorCell]:
+    """Each cell the row was read from, once per column (a merged cell read into two columns
+    gives two), with its page and box."""
+    out, seen = [], set()
+    for key, cell in row.sources:
+        column = column_of_key(key)
+        if (column, id(cell)) in seen:
+            continue
+        seen.add((column, id(cell)))
+        box = tuple(round(v, BOX_DECIMALS) for v in cell.box) if cell.box else (None,) * 4
+        out.append(IndicatorCell(report_id, table_no, row_no, column, cell.text, part.table.row_page(cell.row), *box,
+                                 table_index=part.order, cell_row=cell.row + 1, cell_col=cell.col + 1,
+                                 confidence=cell.confidence))
+    return out
 
 
 # --- one row ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from perfreports.extract.model import Cell, Table
 from perfreports.facts.indicators import vocabulary as v
@@ -34,6 +34,9 @@ class RawRow:
     other: tuple[tuple[str, str], ...] = ()  # (column header path, text) of columns read into no field
     at_seam: bool = False
     stray: tuple[str, ...] = ()  # text in columns without any header
+    # (key, cell) of every cell the row's text was read from (key `other` for other columns):
+    # provenance, left out of comparisons
+    sources: tuple[tuple[str, Cell], ...] = field(default=(), compare=False)
 
     def get(self, key: str) -> str:
         return self.cells.get(key, "")
@@ -67,10 +70,12 @@ def _cell_key(cell: Cell, header: Header) -> tuple[str | None, int]:
     return None, columns[0].index if columns else cell.col
 
 
-def row_cells(slots: dict, r: int, header: Header) -> tuple[dict[str, str], tuple, tuple]:
+def row_cells(slots: dict, r: int, header: Header) -> tuple[dict[str, str], tuple, tuple, tuple]:
+    """The row's text by key, its other columns, stray text, and the (key, cell) each came from."""
     cells: dict[str, str] = {}
     other: list[tuple[str, str]] = []
     stray: list[str] = []
+    sources: dict[str, list[Cell]] = {}
     seen: set[int] = set()
     for c in range(len(header.columns)):
         cell = slots.get((r, c))
@@ -86,9 +91,11 @@ def row_cells(slots: dict, r: int, header: Header) -> tuple[dict[str, str], tupl
             stray.append(text)
         elif column.role in OTHER_ROLES:
             other.append((column.name, text))
+            sources.setdefault("other", []).append(cell)
         elif key not in cells or is_label(cells[key]):  # under one merged header: the label gives way
             cells[key] = text
-    return cells, tuple(other), tuple(stray)
+            sources[key] = [cell]
+    return cells, tuple(other), tuple(stray), tuple((key, cell) for key, found in sources.items() for cell in found)
 
 
 def _first_text(cells: dict[str, str], other: tuple, stray: tuple) -> str:
@@ -127,14 +134,14 @@ def body_rows(table: Table, grid: list[list[str]], header: Header) -> list[RawRo
         seam = seam or r in table.seam_rows
         if is_repeated_header(grid[r], header):
             continue
-        cells, other, stray = row_cells(slots, r, header)
+        cells, other, stray, sources = row_cells(slots, r, header)
         if is_closing(cells, other, stray):
             break
         if any(_SKIPPED.match(squash(cells.get(role, ""))) for role in LEVEL_ROLES):
             seam = False
             continue
         if cells or stray:
-            rows.append(RawRow(r, cells, other, seam, stray))
+            rows.append(RawRow(r, cells, other, seam, stray, sources))
         seam = False
     return rows
 
@@ -158,7 +165,8 @@ def join_rows(above: RawRow, fragment: RawRow) -> RawRow:
     for key, text in fragment.cells.items():
         if text != cells.get(key):  # a label repeated on the new page is not a continuation
             cells[key] = cells.get(key, "") + text
-    return replace(above, cells=cells, other=above.other + fragment.other, stray=above.stray + fragment.stray)
+    return replace(above, cells=cells, other=above.other + fragment.other, stray=above.stray + fragment.stray,
+                   sources=above.sources + fragment.sources)
 
 
 def merge_seam_fragments(rows: list[RawRow]) -> list[RawRow]:
@@ -206,14 +214,20 @@ def _fits(level1: str, level2: str) -> bool:
     return parent is None or not is_level1_name(level1) or parent == canonical_level1(level1)
 
 
-def _shift_misplaced_level2(cells: dict[str, str]) -> dict[str, str]:
+def _shift_misplaced_level2(row: RawRow) -> RawRow:
     """A level-2 name printed in the level-1 column with the level-2 cell empty (`产出质量 | | …`)
     moves to the level-2 column; the level-1 is then filled from its neighbours."""
-    level1 = cells.get("level1", "")
-    if level1 and not cells.get("level2") and not is_level1_name(level1) and is_level2_name(level1):
-        cells = dict(cells, level2=cells["level1"])
-        del cells["level1"]
-    return cells
+    level1 = row.get("level1")
+    if not (level1 and not row.get("level2") and not is_level1_name(level1) and is_level2_name(level1)):
+        return row
+    cells = dict(row.cells, level2=level1)
+    del cells["level1"]
+    sources = tuple(("level2" if key == "level1" else key, cell) for key, cell in row.sources)
+    return replace(row, cells=cells, sources=sources)
+
+
+def level_sources(row: RawRow, role: str) -> tuple[tuple[str, Cell], ...]:
+    return tuple(source for source in row.sources if source[0] == role)
 
 
 def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> list[RawRow]:
@@ -222,7 +236,7 @@ def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> l
     cannot hold this row (a 经济效益 under 产出指标: the merged cell's text was printed lower
     down), the next name below that can is taken instead. `carry` = levels in force before the
     first row."""
-    rows = [replace(row, cells=_shift_misplaced_level2(row.cells)) for row in rows]
+    rows = [_shift_misplaced_level2(row) for row in rows]
     filled: list[RawRow] = []
     above1, above2 = carry
     for i, row in enumerate(rows):
@@ -235,9 +249,19 @@ def fill_down_levels(rows: list[RawRow], carry: tuple[str, str] = ("", "")) -> l
             level2 = above2 or _next_below(rows, i, "level2", lambda name: _fits(level1, name)) or ""
             if not _fits(level1, level2):
                 level2 = _next_below(rows, i, "level2", lambda name: _fits(level1, name)) or ""
-        filled.append(replace(row, cells=dict(row.cells, level1=level1, level2=level2)))
+        sources = row.sources + _carried_sources(row, filled[-1] if filled else None, level1, level2)
+        filled.append(replace(row, cells=dict(row.cells, level1=level1, level2=level2), sources=sources))
         above1, above2 = level1, level2
     return filled
+
+
+def _carried_sources(row: RawRow, above: RawRow | None, level1: str, level2: str) -> tuple[tuple[str, Cell], ...]:
+    """The cells of the level names a row took from the row above (printed once per group)."""
+    if above is None:
+        return ()
+    taken = [role for role, name in (("level1", level1), ("level2", level2))
+             if not row.get(role) and name and name == above.get(role)]
+    return tuple(source for role in taken for source in level_sources(above, role))
 
 
 def _next_below(rows: list[RawRow], i: int, role: str, fits: Callable[[str], bool]) -> str | None:

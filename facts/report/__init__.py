@@ -19,6 +19,7 @@ from perfreports.facts.report import forms, prose
 from perfreports.facts.report.candidates import EXPLICIT, Candidate, as_text
 from perfreports.facts.report.kind import Kind, document_kind
 from perfreports.facts.report.regions import Province, province_of
+from perfreports.facts.report.where import located
 
 FUNDING_FIELDS = ("budget_yuan", "received_yuan", "spent_yuan", "execution_rate_pct", "arrival_rate_pct")
 # Trust order of the places, per field: the first source that states a field wins.
@@ -68,6 +69,7 @@ def read_report(document: Document, indicators: list[IndicatorRow], *, report_id
     fields = tuple(_field_row(report_id, c) for c in chosen.values() if c is not None)
     fields += (FieldRow(report_id, "title", title, title, "title"),) if title else ()
     fields += (_province_field(report_id, province, agency, title),) if province else ()
+    fields = tuple(located(document, f) for f in fields)
     return ReportRead(row, fields, tuple(_conflicts(found, chosen, report_id)), kind)
 
 
