@@ -65,7 +65,7 @@ _DETECTION_SCALE = 0.5
 # recogniser reads it much more surely with it (measured: 元 0.97 at 320, π at 96).
 _NARROWEST_LINE = 96  # pixels at the recogniser's height of 48
 _NARROWEST_GLYPH = 320
-_GLYPH_RATIO = 1.6  # width/height below which an image holds one glyph
+GLYPH_RATIO = 1.6  # width/height below which an image holds one glyph
 _LONG_LINE = 8  # width/height above which a line is squeezed
 _LONG_LINE_SQUEEZE = 0.75
 
@@ -92,7 +92,7 @@ def line_images(image: np.ndarray, quads: np.ndarray) -> list[np.ndarray]:
 
 def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
     """Text and confidence of each image of one line of text (recognition only)."""
-    glyphs = [i for i, image in enumerate(images) if image.shape[1] < _GLYPH_RATIO * image.shape[0]]
+    glyphs = [i for i, image in enumerate(images) if image.shape[1] < GLYPH_RATIO * image.shape[0]]
     lines = [i for i in range(len(images)) if i not in set(glyphs)]
     results: dict[int, tuple[str, float]] = {}
     for group, narrowest in ((glyphs, _NARROWEST_GLYPH), (lines, _NARROWEST_LINE)):
@@ -153,7 +153,7 @@ def upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
 _SIGNS = "≥≤><="
 TEMPLATES_FILE = Path(__file__).with_name("data") / "sign_templates.npz"
 _GLYPH = 24  # templates and candidates are compared as 24×24 squares
-_SIGN_MARGIN = 0.05  # a sign must match this much better than the best digit
+SIGN_MARGIN = 0.05  # a sign must match this much better than the best digit
 
 
 def _normalised(mask: np.ndarray) -> np.ndarray | None:
@@ -183,7 +183,7 @@ def _templates() -> tuple[tuple[str, np.ndarray], ...]:
     return tuple((char, glyph) for char, glyph in glyphs if glyph is not None)
 
 
-def leading_sign(crop: np.ndarray, margin: float = _SIGN_MARGIN) -> tuple[str, float, int] | None:
+def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, float, int] | None:
     """`≥` or `≤` (with its match score and the x where the sign ends) when the first glyph of a grayscale crop of one line of
     text is a comparison sign; None for a digit or anything else.
 

@@ -134,16 +134,24 @@ def _char_weight(char: str) -> float:
 _SEPARATOR_READ_AS_POINT = regex.compile(r"(?<=\d)\.(?=\d{3}[.,])")
 _SEPARATOR_READ_AS_SEMICOLON = regex.compile(r"(?<=\d)[;；](?=\d{3}(?!\d))")
 _COLON_AFTER_SIGN = regex.compile(r"(?<=^[≥≤<>=])[:;：；](?=\d)")
+# Chinese text sets brackets, commas, colons and semicolons full width (GB/T 15834); a scan does
+# not show the width, and the recogniser mixes both (`产出指标(40分）`). Next to a Chinese
+# character they are taken as full width; between digits (`15,000`) they stay as read.
+_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
+_PUNCTUATION_BY_HAN = regex.compile(r"(?<=\p{Han})[(),:;]|[(),:;](?=\p{Han})")
+_HALF_PAIRED_BRACKETS = regex.compile(r"\((?P<inside>[^()（）]*)）|（(?P<inside>[^()（）]*)\)")
 
 
 def repair_text(text: str) -> str:
     """Undo confusions OCR makes and no number allows: a point followed by three digits and
     another separator is a thousands comma (`1,250.000.00` → `1,250,000.00`), so is a semicolon
     between digits (`15;000`); a colon between a leading sign and its number is the sign's bar
-    read twice (`≥:90%`)."""
+    read twice (`≥:90%`). Punctuation next to Chinese characters is made full width."""
     text = _SEPARATOR_READ_AS_POINT.sub(",", text)
     text = _SEPARATOR_READ_AS_SEMICOLON.sub(",", text)
-    return _COLON_AFTER_SIGN.sub("", text)
+    text = _COLON_AFTER_SIGN.sub("", text)
+    text = _PUNCTUATION_BY_HAN.sub(lambda m: _FULL_WIDTH[m.group()], text)
+    return _HALF_PAIRED_BRACKETS.sub(r"（\g<inside>）", text)  # `(1）` → `（1）`
 
 
 def box_chars(box: ocr.OcrBox, scale: float = SCALE) -> list[dict]:
@@ -258,8 +266,14 @@ def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
     h, w = gray.shape
     images = [np.pad(gray[max(t - 3, 0):min(b + 3, h), max(x0 - 4, 0):min(x1 + 4, w)], _PAD, constant_values=255)
               for x0, t, x1, b in lines]
-    return [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
-            for (x0, t, x1, b), (text, score) in zip(lines, ocr.recognise(images)) if text and score >= ocr.MIN_SCORE]
+    boxes = [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
+             for (x0, t, x1, b), (text, score) in zip(lines, ocr.recognise(images))]
+    # a lone glyph the recogniser cannot read may be a sign in a column of its own (指标性质)
+    return [box for box in boxes if (box.text and box.confidence >= ocr.MIN_SCORE) or _lone_glyph(box)]
+
+
+def _lone_glyph(box: ocr.OcrBox) -> bool:
+    return box.x1 - box.x0 < ocr.GLYPH_RATIO * (box.bottom - box.top)
 
 
 def text_ink(gray: np.ndarray) -> np.ndarray:
@@ -281,11 +295,13 @@ def text_ink(gray: np.ndarray) -> np.ndarray:
 def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     """The box with the comparison sign (≥ ≤ > < =) the recogniser misread or dropped put right.
 
-    The first glyph is matched against the sign templates. A sign read as another sign (`≥` as
-    `>` or `》`) is replaced; a sign read as a digit (`≥` as `2`) or dropped is put back and the
-    rest of the box (right of the sign) recognised again on its own.
+    The first glyph is matched against the sign templates; when it is a sign other than the one
+    read, the text becomes that sign and the rest of the box (right of the sign) recognised
+    again on its own — a sign read as a digit (`≥` as `2`), as another sign (`≥` as `》`) or
+    dropped (`>=` read `=`). A box read as starting with a sign needs less evidence.
     """
-    if not box.text or box.text[0] not in _MAY_START_WITH_SIGN or box.text[:2] in (">=", "<="):
+    unread_glyph = _lone_glyph(box) and (not box.text or box.confidence < 0.8)  # `》`, `#`, nothing
+    if not unread_glyph and (not box.text or box.text[0] not in _MAY_START_WITH_SIGN) or box.text[:2] in (">=", "<="):
         return box  # `>=` printed as two characters was read as such
     # a margin, so that no stroke of the text touches the crop's edge, where only bits of
     # ruling lines are expected (the flat bar of a ≥ would be taken for one)
@@ -294,16 +310,23 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     crop = gray[top:bottom, x0:x1]
     if crop.size == 0:
         return box
-    found = ocr.leading_sign(crop)
-    if found is None or box.text[0] == found[0]:
+    read_as_sign = box.text[:1] in _SIGN_LIKE or unread_glyph
+    found = ocr.leading_sign(crop, margin=0.0 if read_as_sign else ocr.SIGN_MARGIN)
+    if found is None or found[1] < _LEAST_SIGN_SCORE or box.text[:1] == found[0]:
         return box
-    sign, _score, end = found
-    if box.text[0] in _SIGN_LIKE:
-        return replace(box, text=sign + box.text[1:].lstrip(_SIGN_LIKE + ":;：；"))
-    rest, confidence = ocr.read_line(np.pad(crop[:, end:], ((4, 4), (4, 4)), constant_values=255))
-    if not rest:
-        return box
-    return replace(box, text=sign + rest.lstrip(_SIGN_LIKE + ":;：；"), confidence=min(box.confidence, confidence))
+    sign, score, end = found
+    rest = crop[:, end:]
+    if (rest < 128).sum() < _LEAST_INK:  # a cell holding the sign alone
+        return replace(box, text=sign, confidence=max(box.confidence, score)) if read_as_sign else box
+    text, confidence = ocr.read_line(np.pad(rest, ((4, 4), (4, 4)), constant_values=255))
+    text = text.lstrip(_SIGN_LIKE + ":;：；")
+    if not text:
+        return replace(box, text=sign) if read_as_sign else box
+    return replace(box, text=sign + text, confidence=min(box.confidence, confidence))
+
+
+_LEAST_SIGN_SCORE = 0.4  # template correlation below which no sign is called
+_LEAST_INK = 12  # dark pixels right of a sign that make a rest worth reading
 
 
 # ---- one page -----------------------------------------------------------------------------------
@@ -314,7 +337,8 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     gray, quads = upright_page(render_page(page))
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
-    cells = [check_sign(gray, box) for box in cell_boxes(gray, grids)]
+    cells = [box for box in map(lambda b: check_sign(gray, b), cell_boxes(gray, grids))
+             if box.text and box.confidence >= ocr.MIN_SCORE]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
 

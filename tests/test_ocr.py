@@ -72,6 +72,15 @@ def test_a_comma_read_as_a_semicolon_and_a_colon_after_a_sign_are_repaired():
     assert repair_text("时间：2023年") == "时间：2023年"  # a colon not after a sign stays
 
 
+def test_punctuation_next_to_chinese_is_full_width_and_brackets_pair():
+    assert repair_text("产出指标(40分）") == "产出指标（40分）"
+    assert repair_text("加强制度建设,提高") == "加强制度建设，提高"
+    assert repair_text("其中:财政拨款") == "其中：财政拨款"
+    assert repair_text("(1)加强") == "（1）加强"
+    assert repair_text("≥15,000人") == "≥15,000人"  # between digits: as read
+    assert repair_text("(1)") == "(1)"
+
+
 # --- image geometry --------------------------------------------------------------------------
 
 def page_of_text_lines(width=1200, height=1600) -> np.ndarray:
@@ -124,10 +133,15 @@ def test_ruling_lines_give_the_cell_grid_with_spans():
     assert len(set(grid.slots[1] + grid.slots[2])) == 6
 
 
-def render_text(text: str, height_px: int = 30) -> np.ndarray:
+NOTO_SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+FACES = {"uming": "/usr/share/fonts/truetype/arphic/uming.ttc", "ukai": "/usr/share/fonts/truetype/arphic/ukai.ttc",
+         "wqy-zenhei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "noto-serif": NOTO_SERIF}
+
+
+def render_text(text: str, height_px: int = 30, font_file: str = NOTO_SERIF) -> np.ndarray:
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", height_px)
+    font = ImageFont.truetype(font_file, height_px)
     image = Image.new("L", (height_px * len(text) + 20, height_px + 16), 255)
     ImageDraw.Draw(image).text((6, 4), text, fill=0, font=font)
     return np.asarray(image)
@@ -142,6 +156,31 @@ def test_the_first_glyph_of_a_value_is_told_sign_or_digit(text, sign):
 
     found = leading_sign(render_text(text))
     assert (found[0] if found else None) == sign
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+@pytest.mark.parametrize("text, sign", [("≥500人", "≥"), ("≤125万", "≤"), (">50人", ">"), ("<1%", "<")])
+def test_a_sign_is_told_from_one_without_its_bar_in_the_song_kai_and_hei_faces(face, text, sign):
+    from perfreports.extract.ocr import leading_sign
+
+    if not Path(FACES[face]).exists():
+        pytest.skip(f"{FACES[face]} not installed")
+    found = leading_sign(render_text(text, font_file=FACES[face]))
+    assert found is not None and found[0] == sign
+
+
+@pytest.mark.skipif(not Path(FACES["ukai"]).exists(), reason="fonts-arphic-ukai not installed")
+def test_a_sign_alone_in_its_cell_read_as_something_else_is_put_right():
+    from perfreports.extract import ocr
+    from perfreports.extract.scan import check_sign
+
+    image = np.full((120, 200), 255, np.uint8)
+    glyph = render_text("≥", font_file=FACES["ukai"])
+    image[40:40 + glyph.shape[0], 60:60 + glyph.shape[1]] = glyph
+    ys, xs = np.nonzero(image < 128)
+    box = ocr.OcrBox(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1, "》", 0.35)
+    assert check_sign(image, box).text == "≥"
+    assert check_sign(image, box).confidence >= ocr.MIN_SCORE
 
 
 # --- OCR confidence reaches the indicator rows -----------------------------------------------
