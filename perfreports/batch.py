@@ -159,10 +159,10 @@ def ingest(options: IngestOptions, stream=None) -> Tally:
     try:
         unchanged = {} if options.force else sink.ingested()
         tally = Tally(total=len(options.paths))
-        with Interrupts() as interrupts:
+        with Interrupts() as interrupts, TimeLeft.of(options.paths) as time_left:
             results = _results(options, unchanged, before_fork=sink.before_fork)
             try:
-                with Progress(tally, stream) as progress:
+                with Progress(tally, stream, time_left) as progress:
                     for processed in results:
                         with interrupts.deferred():  # a document is written and reported whole, or not at all
                             if not processed.skipped:
@@ -277,13 +277,68 @@ class Tally:
         return self.pages / max(self.seconds, 1e-9)
 
 
-class Progress:
-    """A tqdm bar on a terminal (files done/total, pages/s, failures so far); one plain line per
-    file otherwise."""
+class TimeLeft:
+    """The time a batch has left: the work of each file (pages, an OCR page counted as
+    `OCR_PAGE_COST` text pages; perfreports/sizing.py, in a process beside the run) at the pace
+    of the work done so far. Files not sized yet count as the mean of those that are."""
 
-    def __init__(self, tally: Tally, stream=None):
+    def __init__(self, paths: list[str]):
+        from perfreports.sizing import Sizer
+
+        self.index = {path: i for i, path in enumerate(paths)}
+        self.sizer = Sizer(list(paths)).start() if len(paths) > 1 else None
+        self.started = time.monotonic()
+        self.done_work = self.dropped_work = 0.0
+        self.files_done = 0
+
+    @classmethod
+    @contextmanager
+    def of(cls, paths):
+        time_left = cls(list(paths))
+        try:
+            yield time_left
+        finally:
+            if time_left.sizer is not None:
+                time_left.sizer.close()
+
+    def _mean_work(self) -> float:
+        return self.sizer.total / len(self.sizer.work) if self.sizer.work else 1.0
+
+    def _work(self, path: str) -> float:
+        return self.sizer.work.get(self.index.get(path, -1), self._mean_work())
+
+    def add(self, processed: Processed) -> None:
+        if self.sizer is None:
+            return
+        self.sizer.poll()
+        work = self._work(processed.records.source_path)
+        if processed.skipped:
+            self.dropped_work += work
+        else:
+            self.done_work += work
+            self.files_done += 1
+
+    def seconds(self) -> float | None:
+        if self.sizer is None or not self.files_done or not self.sizer.work:
+            return None
+        total = self.sizer.total + self._mean_work() * (len(self.index) - len(self.sizer.work))
+        left = max(total - self.done_work - self.dropped_work, 0.0)
+        return (time.monotonic() - self.started) * left / max(self.done_work, 1e-9)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class Progress:
+    """A tqdm bar on a terminal (files done/total, pages/s, failures so far, time left by
+    pages); one plain line per file otherwise."""
+
+    def __init__(self, tally: Tally, stream=None, time_left: TimeLeft | None = None):
         stream = stream or sys.stderr
-        self.tally, self.stream, self.bar = tally, stream, None
+        self.tally, self.stream, self.bar, self.time_left = tally, stream, None, time_left
         if stream.isatty():
             from tqdm import tqdm
             tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from here
@@ -302,6 +357,11 @@ class Progress:
     def update(self, processed: Processed) -> None:
         t = self.tally
         rates = f"{t.pages_per_second:.1f} pages/s, {t.failed} failed"
+        if self.time_left is not None:
+            self.time_left.add(processed)
+            left = self.time_left.seconds()
+            if left is not None and t.done < t.total:
+                rates += f", about {_duration(left)} left"
         if self.bar is not None:
             skipped = f", {t.skipped} unchanged" if t.skipped else ""
             self.bar.set_postfix_str(rates + skipped, refresh=False)
