@@ -70,6 +70,7 @@ def page_ranges(numbers: list[int]) -> str:
 # ---- ruling lines -------------------------------------------------------------------------------
 
 _THICKEST_RULE = 4.0  # points; thicker straight runs of ink are no table's ruling lines
+_STROKE_LINES = 2.5  # an upright run of ink no longer than this many lines of text may be a stroke
 
 
 def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
@@ -109,14 +110,29 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
 def table_grids(gray: np.ndarray, quads: np.ndarray | None = None) -> list:
     """The cell grid (`extract.page.Grid`, in points) of each ruled table on a level page image.
 
-    The strokes of large bold type (a title) can cross like ruling lines; a "table" lying within
-    one line of text found on the page (`quads`) is such type, not a table.
+    Strokes of type can line up like ruling lines: the stems of a bold header set on two lines
+    (`指` over `标`), the strokes of a large title. An upright run of ink lying mostly within the
+    lines of text found on the page (`quads`) is such a stroke, and a "table" lying within one line
+    of text is type, not a table.
     """
-    grids = [grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
     if quads is None or len(quads) == 0:
-        return grids
-    lines = np.stack([quads[:, :, 0].min(1), quads[:, :, 1].min(1), quads[:, :, 0].max(1), quads[:, :, 1].max(1)], 1)
-    return [g for g in grids if not _within_a_line(g, lines / SCALE)]
+        return [grid_of(cells) for cells in find_table_cells(ruling_edges(gray))]
+    lines = np.stack([quads[:, :, 0].min(1), quads[:, :, 1].min(1), quads[:, :, 0].max(1), quads[:, :, 1].max(1)], 1) / SCALE
+    # a stroke spans a line or two of type; a rule usually runs on (where lines of text may
+    # be found across it: a spreadsheet's cells set close to their borders)
+    short = _STROKE_LINES * float(np.median(lines[:, 3] - lines[:, 1]))
+    edges = [e for e in ruling_edges(gray)
+             if not (e["orientation"] == "v" and e["bottom"] - e["top"] <= short and _mostly_in_text(e, lines))]
+    grids = [grid_of(cells) for cells in find_table_cells(edges)]
+    return [g for g in grids if not _within_a_line(g, lines)]
+
+
+def _mostly_in_text(edge: dict, lines: np.ndarray, share: float = 0.6) -> bool:
+    """Whether most of an upright edge runs inside lines of text (boxes in points)."""
+    x, top, bottom = edge["x0"], edge["top"], edge["bottom"]
+    across = (lines[:, 0] + 1 < x) & (x < lines[:, 2] - 1)
+    inside = np.clip(np.minimum(lines[across, 3], bottom) - np.maximum(lines[across, 1], top), 0, None).sum()
+    return inside >= share * (bottom - top)
 
 
 def _within_a_line(grid, lines: np.ndarray, tolerance: float = 2.0) -> bool:
@@ -208,6 +224,7 @@ _CELL_INSET = 4  # pixels kept clear of a cell's ruling lines
 _LINE_GAP = 3  # ink rows closer than this (pixels) belong to one line of text
 _MIN_LINE_HEIGHT = 6  # pixels: lower bands of ink are specks or bits of a ruling line
 _PAD = 6  # white pixels around a line cut out for recognition
+_TALL_LINE = 1.7  # a band this many times the page's median line height holds several lines
 _THIN_BAND = 8  # pixels: a band of ink this low is part of a line next to it ...
 _THIN_BAND_GAP = 8  # ... when this close to it
 
@@ -255,6 +272,42 @@ def _with_thin_bands_joined(bands: list[list[int]]) -> list[list[int]]:
     return joined
 
 
+def _with_tall_lines_split(mask: np.ndarray, lines: list[tuple[int, tuple]]) -> list[tuple[int, tuple]]:
+    """Lines of a cell (cell index, box) set so close that no blank row parted them (a bold header
+    on two lines: `一级指` over `标`), split where their ink is thinnest near each expected line
+    break. The height of one line is the page's median band."""
+    if not lines:
+        return lines
+    height = float(np.median([b - t for _cell, (_x0, t, _x1, b) in lines]))
+    split = []
+    for cell, (x0, top, x1, bottom) in lines:
+        count = int(round((bottom - top) / height)) if height >= _MIN_LINE_HEIGHT else 1
+        if count < 2 or bottom - top < _TALL_LINE * height:
+            split.append((cell, (x0, top, x1, bottom)))
+            continue
+        profile = (mask[top:bottom, x0:x1] > 0).sum(axis=1)
+        cuts = [top]
+        for k in range(1, count):
+            expected = int(k * (bottom - top) / count)
+            low, high = max(expected - int(0.3 * height), 1), min(expected + int(0.3 * height), len(profile) - 1)
+            cuts.append(top + low + int(np.argmin(profile[low:high + 1])))
+        cuts.append(bottom)
+        pieces = [_ink_rows(mask, x0, x1, first, last) for first, last in zip(cuts, cuts[1:])]
+        if any(piece is None or piece[1] - piece[0] < 0.75 * height for piece in pieces):
+            split.append((cell, (x0, top, x1, bottom)))  # a line and a mark under it, not two lines
+            continue
+        for first, last in pieces:
+            columns = np.nonzero(mask[first:last, x0:x1].any(axis=0))[0]
+            split.append((cell, (x0 + columns[0], first, x0 + columns[-1] + 1, last)))
+    return split
+
+
+def _ink_rows(mask: np.ndarray, x0: int, x1: int, first: int, last: int) -> tuple[int, int] | None:
+    """The rows from the first to the last with ink between `first` and `last`, None if none."""
+    rows = np.nonzero(mask[first:last, x0:x1].any(axis=1))[0]
+    return (first + rows[0], first + rows[-1] + 1) if len(rows) else None
+
+
 def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
     """OCR boxes of the text of every table cell, read cell by cell on the grid the ruling lines
     give: no line of text can run over a cell border, and a lone digit is not missed. All lines of
@@ -262,14 +315,39 @@ def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
     if not grids:
         return []
     mask = text_ink(gray)
-    lines = [line for grid in grids for box in grid.boxes for line in cell_lines(mask, box)]
+    cells = [box for grid in grids for box in grid.boxes]
+    lines = _with_tall_lines_split(mask, [(i, line) for i, box in enumerate(cells) for line in cell_lines(mask, box)])
     h, w = gray.shape
     images = [np.pad(gray[max(t - 3, 0):min(b + 3, h), max(x0 - 4, 0):min(x1 + 4, w)], _PAD, constant_values=255)
-              for x0, t, x1, b in lines]
+              for _cell, (x0, t, x1, b) in lines]
+    read = _glyphs_read_with_the_line_before(lines, images, ocr.recognise(images))
     boxes = [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
-             for (x0, t, x1, b), (text, score) in zip(lines, ocr.recognise(images))]
+             for (_cell, (x0, t, x1, b)), (text, score) in zip(lines, read)]
     # a lone glyph the recogniser cannot read may be a sign in a column of its own (指标性质)
     return [box for box in boxes if (box.text and box.confidence >= ocr.MIN_SCORE) or _lone_glyph(box)]
+
+
+def _glyphs_read_with_the_line_before(lines, images, read):
+    """A glyph wrapped onto a line of its own (`标` under `一级指`) read again set after the line
+    before it in its cell: alone, the recogniser reads a character without context (`棕`)."""
+    again = [k for k in range(1, len(lines)) if lines[k][0] == lines[k - 1][0] and read[k - 1][0]
+             and images[k].shape[1] < ocr.GLYPH_RATIO * images[k].shape[0]]
+    joined = ocr.recognise([_side_by_side(images[k - 1], images[k]) for k in again])
+    read = list(read)
+    for k, (text, score) in zip(again, joined):
+        before, rest = read[k - 1][0], text[len(read[k - 1][0]):]
+        if text.startswith(before) and _ONE_HAN.fullmatch(rest):  # a wrapped character, not a speck
+            read[k] = (rest, score)
+    return read
+
+
+_ONE_HAN = regex.compile(r"\p{Han}")
+
+
+def _side_by_side(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    height = max(left.shape[0], right.shape[0])
+    pad = lambda image: np.pad(image, ((0, height - image.shape[0]), (0, 0)), constant_values=255)  # noqa: E731
+    return np.concatenate([pad(left), pad(right)], axis=1)
 
 
 def _lone_glyph(box: ocr.OcrBox) -> bool:
@@ -326,6 +404,8 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
 
 
 _LEAST_SIGN_SCORE = 0.4  # template correlation below which no sign is called
+# a lone glyph read this unsurely is a mark (a fleck of a seal, a fold), not a character
+_LEAST_GLYPH_SCORE = 0.5
 _LEAST_INK = 12  # dark pixels right of a sign that make a rest worth reading
 
 
@@ -338,7 +418,7 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
     cells = [box for box in map(lambda b: check_sign(gray, b), cell_boxes(gray, grids))
-             if box.text and box.confidence >= ocr.MIN_SCORE]
+             if box.text and box.confidence >= (_LEAST_GLYPH_SCORE if _lone_glyph(box) else ocr.MIN_SCORE)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
 

@@ -342,3 +342,39 @@ def test_seed_scan_table_pages_7_to_12_give_the_born_digital_indicator_rows():
 @pytest.mark.skipif(not os.environ.get("PERFREPORTS_OCR_FULL"), reason="whole seed scan (18 pages): PERFREPORTS_OCR_FULL=1")
 def test_seed_scan_gives_the_born_digital_rows():
     check(SEED, scanned(SEED), with_report=True)
+
+
+# --- a report printed by Word with a two-line bold header, scanned --------------------------
+
+def test_a_two_line_bold_header_is_read_as_its_words_not_as_ruling_lines(tmp_path):
+    """The stems of `指` over `标` in a narrow bold header cell line up like a ruling line, and the
+    two lines of the cell touch: the grid must keep its 10 columns and the header its words
+    (the development corpus's gansu report, Word → LibreOffice PDF, scanned as samples/make_scans.py does)."""
+    import csv
+    import io
+    import sys
+    from decimal import Decimal
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from perfreports.extract import extract
+    from perfreports.facts.indicators import indicator_rows
+
+    sys.path.insert(0, str(SAMPLES))
+    from make_scans import scan_page
+
+    source = ROOT / "tests" / "data" / "corpus" / "gansu-2022-evaluation-narrative.docx.pdf"
+    pages, rng = [], np.random.default_rng(1)
+    with pdfium.PdfDocument(source) as pdf:
+        for page in pdf:
+            buffer = io.BytesIO()
+            scan_page(page, 0.6, rng).save(buffer, format="JPEG", quality=70)
+            pages.append(Image.open(io.BytesIO(buffer.getvalue())))
+    scan = tmp_path / "gansu.scan.pdf"
+    pages[0].save(scan, format="PDF", save_all=True, append_images=pages[1:], resolution=200)
+    rows, _ = indicator_rows(extract(scan), "x")
+    expected_csv = ROOT / "tests" / "data" / "corpus" / "expected" / "gansu-2022-evaluation-narrative.indicators.csv"
+    expected = list(csv.DictReader(expected_csv.open(encoding="utf-8")))
+    assert [(r.level1, r.indicator, r.target_op, r.weight) for r in rows] == [
+        (e["level1"], e["indicator"], e["target_op"] or None, Decimal(e["weight"])) for e in expected]
