@@ -51,8 +51,7 @@ def missing() -> str | None:
 def _rapidocr():
     from rapidocr_onnxruntime import RapidOCR
     # one thread per process: pages and files run in parallel processes instead
-    engine = RapidOCR(use_cls=False, text_score=MIN_SCORE, intra_op_num_threads=1, inter_op_num_threads=1)
-    return engine
+    return RapidOCR(use_cls=False, text_score=MIN_SCORE, intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 # Text is looked for on the page at half the resolution it is read at: the detector finds the
@@ -93,7 +92,7 @@ def line_images(image: np.ndarray, quads: np.ndarray) -> list[np.ndarray]:
 def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
     """Text and confidence of each image of one line of text (recognition only)."""
     glyphs = [i for i, image in enumerate(images) if image.shape[1] < GLYPH_RATIO * image.shape[0]]
-    lines = [i for i in range(len(images)) if i not in set(glyphs)]
+    lines = sorted(set(range(len(images))) - set(glyphs))
     results: dict[int, tuple[str, float]] = {}
     for group, narrowest in ((glyphs, _NARROWEST_GLYPH), (lines, _NARROWEST_LINE)):
         if group:
@@ -184,8 +183,9 @@ def _templates() -> tuple[tuple[str, np.ndarray], ...]:
 
 
 def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, float, int] | None:
-    """`≥` or `≤` (with its match score and the x where the sign ends) when the first glyph of a grayscale crop of one line of
-    text is a comparison sign; None for a digit or anything else.
+    """The comparison sign (≥ ≤ > < =, with its match score and the x where it ends) when the
+    first glyph of a grayscale crop of one line of text is one; None for a digit or anything else.
+    A sign must match `margin` better than the best digit.
 
     The first glyph's right edge is not known (a sign may touch the digit after it), so windows
     from 0.3 to 0.9 text heights wide are tried and the best match of any window counts.

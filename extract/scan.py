@@ -370,6 +370,12 @@ def text_ink(gray: np.ndarray) -> np.ndarray:
     return mask
 
 
+_LEAST_SIGN_SCORE = 0.4  # template correlation below which no sign is called
+# a lone glyph read this unsurely is a mark (a fleck of a seal, a fold), not a character
+_LEAST_GLYPH_SCORE = 0.5
+_LEAST_INK = 12  # dark pixels right of a sign that make a rest worth reading
+
+
 def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     """The box with the comparison sign (≥ ≤ > < =) the recogniser misread or dropped put right.
 
@@ -378,9 +384,11 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     again on its own — a sign read as a digit (`≥` as `2`), as another sign (`≥` as `》`) or
     dropped (`>=` read `=`). A box read as starting with a sign needs less evidence.
     """
-    unread_glyph = _lone_glyph(box) and (not box.text or box.confidence < 0.8)  # `》`, `#`, nothing
-    if not unread_glyph and (not box.text or box.text[0] not in _MAY_START_WITH_SIGN) or box.text[:2] in (">=", "<="):
+    if box.text[:2] in (">=", "<="):
         return box  # `>=` printed as two characters was read as such
+    unread_glyph = _lone_glyph(box) and (not box.text or box.confidence < 0.8)  # `》`, `#`, nothing
+    if not unread_glyph and (not box.text or box.text[0] not in _MAY_START_WITH_SIGN):
+        return box
     # a margin, so that no stroke of the text touches the crop's edge, where only bits of
     # ruling lines are expected (the flat bar of a ≥ would be taken for one)
     top, bottom = max(int(box.top) - 3, 0), min(int(np.ceil(box.bottom)) + 3, gray.shape[0])
@@ -403,10 +411,6 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     return replace(box, text=sign + text, confidence=min(box.confidence, confidence))
 
 
-_LEAST_SIGN_SCORE = 0.4  # template correlation below which no sign is called
-# a lone glyph read this unsurely is a mark (a fleck of a seal, a fold), not a character
-_LEAST_GLYPH_SCORE = 0.5
-_LEAST_INK = 12  # dark pixels right of a sign that make a rest worth reading
 
 
 # ---- one page -----------------------------------------------------------------------------------
@@ -417,10 +421,14 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     gray, quads = upright_page(render_page(page))
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
-    cells = [box for box in map(lambda b: check_sign(gray, b), cell_boxes(gray, grids))
-             if box.text and box.confidence >= (_LEAST_GLYPH_SCORE if _lone_glyph(box) else ocr.MIN_SCORE)]
+    cells = [box for box in (check_sign(gray, box) for box in cell_boxes(gray, grids)) if _sure_enough(box)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
+
+
+def _sure_enough(box: ocr.OcrBox) -> bool:
+    least = _LEAST_GLYPH_SCORE if _lone_glyph(box) else ocr.MIN_SCORE
+    return bool(box.text) and box.confidence >= least
 
 
 def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
