@@ -15,6 +15,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import goldens  # noqa: E402

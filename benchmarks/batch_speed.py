@@ -11,6 +11,8 @@ on the machine changes less than the elapsed time.
 """
 from __future__ import annotations
 
+import sys
+
 import argparse
 import io
 import os
@@ -21,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 
 from perfreports import batch, cli
 

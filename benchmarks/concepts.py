@@ -15,6 +15,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from concept_cases import DEVELOPMENT, FAMILIES, Pair, Row, checked_pairs, expected_rows  # noqa: E402

@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 import regex
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 
 from perfreports.extract import ocr, scan, scan_image
 

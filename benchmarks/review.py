@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 
 from perfreports.review import queries  # noqa: E402
 from perfreports.review.app import create_app  # noqa: E402

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's package first, not some other installed copy
 
 import pdfplumber
 import pypdfium2 as pdfium

@@ -6,7 +6,7 @@ The stages, in the order a file goes through them (each imports only the ones be
     perfreports.normalize  text → values (amounts, units, signs, dates)
     perfreports.facts      Document → Records (reports, indicators, figures, report_fields rows)
     perfreports.checks     Records → warnings (missed targets, behind schedule, mismatches)
-    perfreports.storage       Records → DuckDB store; exports, views, compare
+    perfreports.storage    Records → DuckDB store; exports, views, compare
 
 and what runs them: `process` (one file), `executors` (many files, local or Dask), `batch` (a
 run into a sink, with progress), `cli` (the command line). ARCHITECTURE.md has the map.
@@ -14,7 +14,16 @@ run into a sink, with progress), `cli` (the command line). ARCHITECTURE.md has t
 For analysts (`api.py`): `perfreports.load("reports.duckdb")` gives the dataset as pandas
 DataFrames, `perfreports.read("report.pdf")` one document's rows without a database.
 """
+from pathlib import Path as _Path
+
 __version__ = "0.1.0"
+
+# Run from a checkout (`python pipeline.py`, the benchmarks) the stages are the folders beside this
+# package, as pyproject's package-dir maps them: found there first, whatever copy of the package
+# some environment has installed. An installed wheel has them inside the package instead.
+_CHECKOUT = _Path(__file__).resolve().parent.parent
+if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "storage" / "__init__.py").is_file():
+    __path__.append(str(_CHECKOUT))
 
 
 def load(db="reports.duckdb"):
