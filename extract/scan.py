@@ -29,7 +29,9 @@ from perfreports.extract.lines import TextLine
 from perfreports.extract.page import PageContent, compose_page, find_table_cells, grid_of
 from perfreports.extract.pdf_objects import PageObjects
 from perfreports.extract.scan_image import (SCALE, deskew, deskew_quads, estimate_skew, flatten_lighting, ink_mask,
-                                            lines_run_down, page_gray, render_page, turn, turn_quads)
+                                            lines_run_down, page_gray, render_page, turn, turn_quads,
+                                            without_faint_marks)
+from perfreports.extract.scan_widths import settle_widths
 
 _UNUSABLE_SHARE = 0.5  # a text layer with at least this share of unmapped glyphs is not used
 
@@ -308,13 +310,13 @@ def _ink_rows(mask: np.ndarray, x0: int, x1: int, first: int, last: int) -> tupl
     return (first + rows[0], first + rows[-1] + 1) if len(rows) else None
 
 
-def cell_boxes(gray: np.ndarray, grids) -> list[ocr.OcrBox]:
+def cell_boxes(gray: np.ndarray, grids, mask: np.ndarray | None = None) -> list[ocr.OcrBox]:
     """OCR boxes of the text of every table cell, read cell by cell on the grid the ruling lines
     give: no line of text can run over a cell border, and a lone digit is not missed. All lines of
     the page are recognised in one batch."""
     if not grids:
         return []
-    mask = text_ink(gray)
+    mask = text_ink(gray) if mask is None else mask
     cells = [box for grid in grids for box in grid.boxes]
     lines = _with_tall_lines_split(mask, [(i, line) for i, box in enumerate(cells) for line in cell_lines(mask, box)])
     h, w = gray.shape
@@ -421,7 +423,9 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     gray, quads = upright_page(render_page(page))
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
-    cells = [box for box in (check_sign(gray, box) for box in cell_boxes(gray, grids)) if _sure_enough(box)]
+    mask = text_ink(gray)
+    cells = [settle_widths(mask, check_sign(gray, box)) for box in cell_boxes(gray, grids, mask)]
+    cells = [box for box in cells if _sure_enough(box)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
 
@@ -434,7 +438,7 @@ def _sure_enough(box: ocr.OcrBox) -> bool:
 def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The page prepared for reading (seal out, lighting flat), turned so its text reads left to
     right, levelled; with the lines of text found on it."""
-    gray = flatten_lighting(*page_gray(rgb))
+    gray = without_faint_marks(flatten_lighting(*page_gray(rgb)))
     quads = ocr.detect_lines(gray)
     if lines_run_down(quads):
         gray = turn(gray, 1)  # 90° or 270°: a wrong guess reads upside down, settled next

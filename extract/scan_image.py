@@ -65,6 +65,35 @@ def flatten_lighting(gray: np.ndarray, seal: np.ndarray | None = None) -> np.nda
     return flat.astype(np.uint8)
 
 
+def without_faint_marks(gray: np.ndarray) -> np.ndarray:
+    """The flattened page with broad marks lighter than the type made paper: a seal on a grey scan
+    (a red seal turns mid-grey, the type under it stays black), the crease of a fold.
+
+    Mid-grey is also the edge of every stroke and the whole of a hairline (the thin 一 of a Song
+    face), so only pixels away from dark ink, in patches at least 3 pixels thick and of some
+    size, are taken: a seal's ring, star and lettering, not a hairline.
+    """
+    import cv2
+
+    dark_level = np.percentile(gray[gray < 200], 5) if (gray < 200).any() else 0
+    dark = (gray < dark_level + _DARK_SHARE * (255 - dark_level)).astype(np.uint8)
+    near_dark = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
+    faint = ((gray < 235) & ~near_dark).astype(np.uint8)
+    patches = cv2.erode(faint, np.ones((3, 3), np.uint8))
+    for _ in range(4):  # grown back to the faint pixels they belong to
+        patches = cv2.dilate(patches, np.ones((3, 3), np.uint8)) & faint
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
+    broad = stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA
+    broad[0] = False
+    out = gray.copy()
+    out[broad[labels]] = 255
+    return out
+
+
+_DARK_SHARE = 0.45  # of the way from the darkest ink to paper: darker than this is type
+_LEAST_MARK_AREA = 150  # pixels at 200 dpi; a Song hairline leaves at most about 60
+
+
 def ink_mask(gray: np.ndarray) -> np.ndarray:
     """255 where there is ink: Otsu's threshold, but never above 200 (a nearly blank page)."""
     import cv2

@@ -122,3 +122,23 @@ def test_the_strokes_of_large_type_inside_a_line_of_text_are_no_table():
     title = np.array([[[90, 92], [810, 92], [810, 198], [90, 198]]], np.float32)
     assert scan.table_grids(image) != []  # as ruling lines alone would have it
     assert scan.table_grids(image, title) == []
+
+
+def test_a_grey_seal_is_taken_out_and_type_and_hairlines_stay():
+    """A red seal on a grey scan is mid-grey: its ring and star go, the black type under it and
+    the thin grey hairline of a Song 一 (capped by a darker serif) stay."""
+    page = np.full((600, 800), 255, np.uint8)
+    for left in range(60, 740, 30):  # a line of type through the seal
+        page[288:312, left:left + 20] = 25
+    cv2.line(page, (300, 40), (330, 40), 150, 2)  # a hairline stroke ...
+    page[37:44, 328:333] = 30  # ... ending in a dark serif
+    ink = page < 128
+    seal = np.full_like(page, 255)
+    cv2.circle(seal, (400, 300), 150, 150, 5)
+    cv2.circle(seal, (400, 300), 40, 150, -1)
+    seen = np.minimum(page, seal)
+    clean = scan_image.without_faint_marks(seen)
+    away_from_type = cv2.dilate(ink.astype(np.uint8), np.ones((7, 7), np.uint8)) == 0
+    assert (clean[(seal < 255) & away_from_type] == 255).mean() > 0.97  # the seal is paper now
+    assert (clean[ink] == seen[ink]).all()  # the type under it is not touched
+    assert (clean[39:42, 302:326] < 200).any(axis=0).all()  # the hairline is whole
