@@ -4,6 +4,8 @@ file, per face and per degradation.
 
     python benchmarks/ocr.py                  # tests/data/scans/corpus/scans.json
     python benchmarks/ocr.py --holdout        # tests/data/scans/holdout/scans.json
+    python benchmarks/ocr.py --tuning         # tests/data/scans/tuning/scans.json (make it first:
+                                              #   python samples/make_scan_corpus.py --tuning)
     python benchmarks/ocr.py --only PATTERN   # files whose name contains PATTERN (or matches a glob)
     python benchmarks/ocr.py --jobs N         # N files at a time (default 1)
     python benchmarks/ocr.py --markdown       # the tables in Markdown (for the README)
@@ -257,6 +259,7 @@ def print_misses(r: Result) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holdout", action="store_true", help="the held-out scans (tests/data/scans/holdout)")
+    parser.add_argument("--tuning", action="store_true", help="the tuning scans (tests/data/scans/tuning)")
     parser.add_argument("--manifest", type=Path, help="another scans.json")
     parser.add_argument("--only", metavar="PATTERN", help="files whose name contains PATTERN or matches it as a glob")
     parser.add_argument("--jobs", type=int, default=1, help="files read at a time (default 1)")
@@ -265,8 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--born-digital", action="store_true",
                         help="read the PDFs the scans were made of instead (needs reportlab, the fonts)")
     args = parser.parse_args(argv)
-    manifest = args.manifest or SCANS / ("holdout" if args.holdout else "corpus") / "scans.json"
+    manifest = args.manifest or SCANS / ("holdout" if args.holdout else "tuning" if args.tuning else "corpus") / "scans.json"
     entries = json.loads(manifest.read_text(encoding="utf-8"))
+    absent = [e["file"] for e in entries if not (manifest.parent / e["file"]).exists()]
+    if absent:
+        print(f"{len(absent)} files of {manifest} are not there (first: {absent[0]}); "
+              "make them with samples/make_scan_corpus.py", file=sys.stderr)
+        return 1
     if args.only:
         entries = [e for e in entries if args.only in e["file"] or fnmatch.fnmatch(e["file"], args.only)]
     if not entries:

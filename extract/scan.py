@@ -31,7 +31,7 @@ from perfreports.extract.pdf_objects import PageObjects
 from perfreports.extract.scan_image import (SCALE, deskew, deskew_quads, estimate_skew, flatten_lighting, ink_mask,
                                             lines_run_down, page_gray, render_page, turn, turn_quads,
                                             without_faint_marks)
-from perfreports.extract.scan_widths import settle_widths
+from perfreports.extract.scan_widths import page_digit_advance, settle_widths
 
 _UNUSABLE_SHARE = 0.5  # a text layer with at least this share of unmapped glyphs is not used
 
@@ -424,7 +424,9 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
     mask = text_ink(gray)
-    cells = [settle_widths(mask, check_sign(gray, box)) for box in cell_boxes(gray, grids, mask)]
+    cells = [check_sign(gray, box) for box in cell_boxes(gray, grids, mask)]
+    advance = page_digit_advance(mask, cells)
+    cells = [settle_widths(mask, box, advance) for box in cells]
     cells = [box for box in cells if _sure_enough(box)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
@@ -437,8 +439,8 @@ def _sure_enough(box: ocr.OcrBox) -> bool:
 
 def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The page prepared for reading (seal out, lighting flat), turned so its text reads left to
-    right, levelled; with the lines of text found on it."""
-    gray = without_faint_marks(flatten_lighting(*page_gray(rgb)))
+    right, levelled, faint marks out; with the lines of text found on it."""
+    gray = flatten_lighting(*page_gray(rgb))
     quads = ocr.detect_lines(gray)
     if lines_run_down(quads):
         gray = turn(gray, 1)  # 90° or 270°: a wrong guess reads upside down, settled next
@@ -447,7 +449,7 @@ def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         quads = turn_quads(quads, gray.shape)
         gray = turn(gray, 2)
     angle = estimate_skew(gray)
-    return deskew(gray, angle), deskew_quads(quads, gray.shape, angle)
+    return without_faint_marks(deskew(gray, angle)), deskew_quads(quads, gray.shape, angle)
 
 
 def _read_pages_of(path: str, numbers: list[int]) -> dict:

@@ -2,6 +2,7 @@
 
     render_page → page_gray (red seal out) → flatten_lighting → (scan.py: lines found, turned
     upright by lines_run_down / turn and the recogniser's 180° class) → estimate_skew / deskew
+    → without_faint_marks (a seal on a grey page, a fold's crease)
 
 Archives scan government documents: set in Song/FangSong type, stamped with a red seal, lying a
 little askew on the glass, a landscape table fed in sideways, one page darker than the next. Each
@@ -66,12 +67,14 @@ def flatten_lighting(gray: np.ndarray, seal: np.ndarray | None = None) -> np.nda
 
 
 def without_faint_marks(gray: np.ndarray) -> np.ndarray:
-    """The flattened page with broad marks lighter than the type made paper: a seal on a grey scan
+    """The levelled page with broad marks lighter than the type made paper: a seal on a grey scan
     (a red seal turns mid-grey, the type under it stays black), the crease of a fold.
 
-    Mid-grey is also the edge of every stroke and the whole of a hairline (the thin 一 of a Song
-    face), so only pixels away from dark ink, in patches at least 3 pixels thick and of some
-    size, are taken: a seal's ring, star and lettering, not a hairline.
+    Mid-grey is also the edge of every stroke, the whole of a hairline (the thin 一 of a Song
+    face) and of a table ruled in 0.25 pt lines, so only pixels away from dark ink, in patches at
+    least 3 pixels thick and of some size, are taken, and no patch holding a long straight line
+    (with the short rules joined to it): a seal's ring, star and lettering, not a hairline or a
+    rule. A seal joined to faint rules stays; one over dark rules is cut into patches by them.
     """
     import cv2
 
@@ -84,14 +87,29 @@ def without_faint_marks(gray: np.ndarray) -> np.ndarray:
         patches = cv2.dilate(patches, np.ones((3, 3), np.uint8)) & faint
     count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
     broad = stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA
-    broad[0] = False
+    broad[0] = False  # the background
+    broad[np.unique(labels[_straight_lines(patches)])] = False
     out = gray.copy()
     out[broad[labels]] = 255
     return out
 
 
+def _straight_lines(mask: np.ndarray) -> np.ndarray:
+    """Where `mask` runs thin and straight across or down the page for longer than a seal's ring
+    runs straight (a table's rules; not the seal's filled star)."""
+    import cv2
+
+    lines = np.zeros_like(mask)
+    for kernel in ((_SHORTEST_RULE, 1), (1, _SHORTEST_RULE)):
+        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((_THICKEST_RULE + 1,) * 2, np.uint8))
+    return (lines & ~cv2.dilate(thick, np.ones((3, 3), np.uint8))).astype(bool)
+
+
 _DARK_SHARE = 0.45  # of the way from the darkest ink to paper: darker than this is type
 _LEAST_MARK_AREA = 150  # pixels at 200 dpi; a Song hairline leaves at most about 60
+_THICKEST_RULE = 6  # pixels: a 2 pt rule, blurred
+_SHORTEST_RULE = int(40 * SCALE)  # pixels: the 6-pixel ring of a 42 mm seal runs straight for 90
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:

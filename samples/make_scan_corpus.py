@@ -4,6 +4,7 @@ degradation parameters (tests/data/scans/holdout/).
 
     python samples/make_scan_corpus.py                 # the corpus set and its scans.json
     python samples/make_scan_corpus.py --holdout       # the held-out set and its scans.json
+    python samples/make_scan_corpus.py --tuning        # the tuning set (not committed, see below)
     python samples/make_scan_corpus.py NAME ...        # only files whose name contains NAME
     python samples/make_scan_corpus.py --out DIR ...   # write into DIR (no manifest written)
     python samples/make_scan_corpus.py --list          # the plan: file, pages, degradations
@@ -15,7 +16,10 @@ sources of tests/data/holdout rendered by make_holdout's `rl` producer in AR PL 
 (`gbsn`, fonts-arphic-gbsn00lp) or AR PL KaitiM GB (`gkai`, fonts-arphic-gkai00mp), committed
 held-out PDFs in Noto Serif/Sans CJK (Word/LibreOffice/Chromium output), and two development
 sources not in the corpus set, in gbsn/gkai. The expected rows are the born-digital ones
-(the sources' expected/ files).
+(the sources' expected/ files). Tuning set (tests/data/scans/tuning/, only its scans.json is
+committed; the PDFs are made again by this command): the corpus sources in three more faces,
+BabelStone Han (Ming), WenQuanYi Micro Hei and LXGW WenKai (Kai), with parameters between the other two sets —
+for trying a rule on faces it was not written on before the held-out set is run.
 
 Degradations (named; each file has a combination, see CORPUS_SET / HOLDOUT_SET):
     skew      every page turned by its own angle, 1–3° either way (others: under 0.3°)
@@ -84,6 +88,9 @@ FACES = {  # key: (family name, font file); the corpus faces come from make_corp
     "gkai": ("AR PL KaitiM GB", "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),
     "noto-serif": ("Noto Serif CJK SC", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
     "noto-sans": ("Noto Sans CJK SC", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    "babelstone": ("BabelStone Han", "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
+    "microhei": ("WenQuanYi Micro Hei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    "wenkai": ("LXGW WenKai", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"),
 }
 DEGRADATIONS = ("skew", "sideways", "upside", "lighting", "jpeg", "colour", "seal", "fold")
 CORPUS_FACES = ("uming", "ukai", "wqy-zenhei")
@@ -110,6 +117,11 @@ CORPUS_SET = {
     "fucheng-2023-selfeval-yth": {"uming": "sideways+skew+colour", "ukai": "jpeg+lighting", "wqy-zenhei": "sideways+fold"},
     "gulou-2023-selfeval-continued": {"uming": "upside+skew", "ukai": "upside+seal", "wqy-zenhei": "fold+seal+upside"},
 }
+
+# The tuning set (fonts-babelstone-han, fonts-wqy-microhei, fonts-lxgw-wenkai): the corpus sources
+# with the degradations of CORPUS_SET, each face taking another's.
+TUNING_SET = {source: {"babelstone": faces["ukai"], "microhei": faces["uming"], "wenkai": faces["wqy-zenhei"]}
+              for source, faces in CORPUS_SET.items()}
 
 # The held-out set: (origin, source, face, producer, degradations). origin `holdout-pdf` scans a
 # committed tests/data/holdout PDF (its producer's face); `holdout-rl` renders a held-out source
@@ -158,6 +170,9 @@ HOLDOUT_STYLE = Style(base_jpeg=70, jpeg=(32, 45), noise=3.6, skew=(1.2, 2.8), p
                       paper_rgb=(228, 232, 220), ink_rgb=(22, 26, 48), seal="oval", seal_rgb=(226, 58, 38),
                       seal_opacity=0.72, lighting="spine", folds=2)
 
+TUNING_STYLE = Style(base_jpeg=72, jpeg=(36, 55), noise=3.3, paper_grey=238, ink_grey=20,
+                     seal_rgb=(222, 48, 40), seal_opacity=0.76)
+
 
 @dataclass
 class Spec:
@@ -169,6 +184,7 @@ class Spec:
     producer: str
     degradations: tuple[str, ...]
     holdout: bool
+    tuning: bool = False
 
     @property
     def file(self) -> str:
@@ -180,7 +196,7 @@ class Spec:
 
     @property
     def style(self) -> Style:
-        return HOLDOUT_STYLE if self.holdout else CORPUS_STYLE
+        return HOLDOUT_STYLE if self.holdout else TUNING_STYLE if self.tuning else CORPUS_STYLE
 
 
 def parse_degradations(text: str) -> tuple[str, ...]:
@@ -193,6 +209,11 @@ def parse_degradations(text: str) -> tuple[str, ...]:
 def corpus_specs() -> list[Spec]:
     return [Spec("corpus-rl", source, face, "reportlab-ruled", parse_degradations(CORPUS_SET[source][face]), False)
             for source in CORPUS_SOURCES for face in CORPUS_FACES]
+
+
+def tuning_specs() -> list[Spec]:
+    return [Spec("corpus-rl", source, face, "reportlab-ruled", parse_degradations(d), False, tuning=True)
+            for source, faces in TUNING_SET.items() for face, d in faces.items()]
 
 
 def holdout_specs() -> list[Spec]:
@@ -673,11 +694,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="only files whose name contains one of these")
     parser.add_argument("--holdout", action="store_true", help="the held-out set (tests/data/scans/holdout)")
+    parser.add_argument("--tuning", action="store_true", help="the tuning set (tests/data/scans/tuning)")
     parser.add_argument("--out", type=Path, help="write here instead (no manifest)")
     parser.add_argument("--list", action="store_true", help="print the plan only")
     args = parser.parse_args(argv)
-    specs = holdout_specs() if args.holdout else corpus_specs()
-    folder = SCANS / ("holdout" if args.holdout else "corpus")
+    specs = holdout_specs() if args.holdout else tuning_specs() if args.tuning else corpus_specs()
+    folder = SCANS / ("holdout" if args.holdout else "tuning" if args.tuning else "corpus")
     if args.list:
         for spec in specs:
             print(spec.file)

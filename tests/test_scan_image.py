@@ -142,3 +142,15 @@ def test_a_grey_seal_is_taken_out_and_type_and_hairlines_stay():
     assert (clean[(seal < 255) & away_from_type] == 255).mean() > 0.97  # the seal is paper now
     assert (clean[ink] == seen[ink]).all()  # the type under it is not touched
     assert (clean[39:42, 302:326] < 200).any(axis=0).all()  # the hairline is whole
+
+
+def test_hairline_ruling_lines_are_no_faint_marks():
+    """A table ruled with 0.25–0.3 pt lines shows them mid-grey at 200 dpi, blurred to 3 px by the
+    scanner and JPEG: they bound the cells and stay, across the page and down it."""
+    page = np.full((600, 800), 255, np.uint8)
+    page[100:103, 50:750] = np.array([200, 150, 200], np.uint8)[:, None]  # a soft rule across ...
+    page[50:550, 400:403] = np.array([200, 150, 200], np.uint8)[None, :]  # ... and one down the page
+    page[300:330, 600:620] = 20  # some type
+    clean = scan_image.without_faint_marks(page)
+    assert (clean[100:103, 50:750] == page[100:103, 50:750]).all()
+    assert (clean[50:550, 400:403] == page[50:550, 400:403]).all()

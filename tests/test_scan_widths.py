@@ -33,45 +33,44 @@ def line(*glyphs: tuple[int, int, int]) -> tuple[np.ndarray, OcrBox]:
     return mask, OcrBox(5, 2, x, 31, "", 0.9)
 
 
-def read(text: str, *glyphs) -> str:
+def read(text: str, *glyphs, page_advance: float | None = None) -> str:
     mask, box = line(*glyphs)
-    return settle_widths(mask, OcrBox(box.x0, box.top, box.x1, box.bottom, text, 0.9)).text
+    return settle_widths(mask, OcrBox(box.x0, box.top, box.x1, box.bottom, text, 0.9), page_advance).text
 
 
-def digits(n: int, gap: int = 2, size: tuple[int, int] = DIGIT) -> list[tuple[int, int, int]]:
-    return [(gap, *size) for _ in range(n)]
+def digits(n: int) -> list[tuple[int, int, int]]:
+    return [(3, *DIGIT) for _ in range(n)]  # a digit advance of 14 pixels
 
 
-def test_a_percent_twice_a_digit_wide_is_full_width_and_one_a_digit_wide_is_not():
-    assert read("96%", *digits(2), (2, 22, 22)) == "96％"
-    assert read("96%", *digits(2), (2, 12, 16)) == "96%"
-    assert read("96％", *digits(2), (2, 12, 16)) == "96%"  # the recogniser's full width undone too
+def test_a_percent_one_digit_advance_from_its_number_is_half_width_one_and_a_half_full():
+    assert read("96%", *digits(2), (3, 12, 16)) == "96%"  # centres 14.5 apart: 1.04 advances
+    assert read("96%", *digits(2), (8, 14, 16)) == "96％"  # 20.5 apart: 1.46
+    assert read("96％", *digits(2), (3, 12, 16)) == "96%"  # the recogniser's full width undone too
 
 
-def test_a_percent_drawn_like_a_digit_but_set_apart_is_full_width():
-    hei_digit = (14, 18)
-    assert read("98%", *digits(2, 1, hei_digit), (6, 17, 18)) == "98％"
-    assert read("98%", *digits(2, 1, hei_digit), (1, 17, 18)) == "98%"
+def test_a_percent_drawn_taller_than_the_digits_is_full_width():
+    assert read("96%", *digits(2), (3, 12, 22)) == "96％"  # Song and Kai faces
 
 
-def test_a_greater_than_as_tall_as_a_digit_is_full_width_a_low_one_is_not():
-    assert read(">20台", (0, 16, 16), *digits(2), (3, 26, 26)) == "＞20台"
+def test_a_leading_sign_is_measured_to_the_digit_after_it():
     assert read(">20台", (0, 12, 10), *digits(2), (3, 26, 26)) == ">20台"
+    assert read(">20台", (0, 12, 10), (8, *DIGIT), (3, *DIGIT), (3, 26, 26)) == "＞20台"
 
 
-def test_an_equals_sign_is_told_by_its_width_or_its_margin():
-    assert read("=8批", (0, 17, 7), (7, *DIGIT), (3, 26, 26)) == "＝8批"
-    assert read("=100%", (0, 10, 7), (3, *DIGIT), (2, 11, 16), (2, 11, 16), (2, 12, 16)) == "=100%"
+def test_a_line_with_one_digit_is_measured_by_the_digits_of_the_page():
+    equals_8 = [(0, 12, 7), (8, *DIGIT), (3, 26, 26)]
+    assert read("=8批", *equals_8, page_advance=14) == "＝8批"
+    assert read("=8批", (0, 12, 7), (3, *DIGIT), (3, 26, 26), page_advance=14) == "=8批"
+    assert read("=8批", *equals_8) == "=8批"  # no measure at all: as read
 
 
 def test_a_sign_after_the_chinese_text_is_measured_from_the_right():
-    assert read("提高10%", (0, 26, 26), (2, 26, 26), (2, 8, 16), (2, *DIGIT), (2, 22, 22)) == "提高10％"
+    assert read("提高10%", (0, 26, 26), (2, 26, 26), (3, 8, 16), (3, *DIGIT), (8, 14, 16)) == "提高10％"
 
 
 def test_a_line_whose_glyphs_cannot_be_told_apart_stays_as_read():
     assert read("96%", *digits(2), (0, 22, 22)) == "96%"  # % run into the 6: two glyphs for three chars
-    assert read("<1%", (0, 12, 10), (4, 5, 16), (2, 12, 16)) == "<1%"  # a 1 is no measure of width
-    assert read("%", (0, 22, 22)) == "%"  # no digit beside it
+    assert read("%", (0, 22, 22), page_advance=14) == "%"  # no digit beside it
 
 
 SCANS = ("xiaodian-2023-monitor-stage.ukai.skew+colour.scan.pdf", "xiaodian-2023-monitor-stage.wqy-zenhei.plain.scan.pdf")
