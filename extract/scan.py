@@ -449,7 +449,8 @@ def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         quads = turn_quads(quads, gray.shape)
         gray = turn(gray, 2)
     angle = estimate_skew(gray)
-    return without_faint_marks(deskew(gray, angle)), deskew_quads(quads, gray.shape, angle)
+    gray, quads = deskew(gray, angle), deskew_quads(quads, gray.shape, angle)
+    return without_faint_marks(gray, quads), quads
 
 
 def _read_pages_of(path: str, numbers: list[int]) -> dict:

@@ -66,7 +66,7 @@ def flatten_lighting(gray: np.ndarray, seal: np.ndarray | None = None) -> np.nda
     return flat.astype(np.uint8)
 
 
-def without_faint_marks(gray: np.ndarray) -> np.ndarray:
+def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     """The levelled page with broad marks lighter than the type made paper: a seal on a grey scan
     (a red seal turns mid-grey, the type under it stays black), the crease of a fold.
 
@@ -75,11 +75,15 @@ def without_faint_marks(gray: np.ndarray) -> np.ndarray:
     least 3 pixels thick and of some size, are taken, and no patch holding a long straight line
     (with the short rules joined to it): a seal's ring, star and lettering, not a hairline or a
     rule. A seal joined to faint rules stays; one over dark rules is cut into patches by them.
+    How dark the type is comes from its lines of text (`quads`): the median of the darkest
+    pixels of each line, so a light face (thin strokes JPEG turns grey) is not taken for a seal.
     """
     import cv2
 
-    dark_level = np.percentile(gray[gray < 200], 5) if (gray < 200).any() else 0
-    dark = (gray < dark_level + _DARK_SHARE * (255 - dark_level)).astype(np.uint8)
+    type_level = _type_level(gray, quads)
+    if type_level is None:
+        return gray
+    dark = (gray < type_level + _DARK_SHARE * (255 - type_level)).astype(np.uint8)
     near_dark = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
     faint = ((gray < 235) & ~near_dark).astype(np.uint8)
     patches = cv2.erode(faint, np.ones((3, 3), np.uint8))
@@ -92,6 +96,19 @@ def without_faint_marks(gray: np.ndarray) -> np.ndarray:
     out = gray.copy()
     out[broad[labels]] = 255
     return out
+
+
+def _type_level(gray: np.ndarray, quads: np.ndarray) -> float | None:
+    """The grey of the cores of the type's strokes: per line of text the 2nd percentile of its
+    pixels, the median of these; None without lines."""
+    h, w = gray.shape
+    cores = []
+    for quad in quads:
+        x0, y0 = (max(int(v), 0) for v in quad.min(axis=0))
+        x1, y1 = min(int(quad[:, 0].max()) + 1, w), min(int(quad[:, 1].max()) + 1, h)
+        if x1 - x0 > 4 and y1 - y0 > 4:
+            cores.append(np.percentile(gray[y0:y1, x0:x1], 2))
+    return float(np.median(cores)) if cores else None
 
 
 def _straight_lines(mask: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ held-out PDFs in Noto Serif/Sans CJK (Word/LibreOffice/Chromium output), and two
 sources not in the corpus set, in gbsn/gkai. The expected rows are the born-digital ones
 (the sources' expected/ files). Tuning set (tests/data/scans/tuning/, only its scans.json is
 committed; the PDFs are made again by this command): the corpus sources in three more faces,
-BabelStone Han (Ming), WenQuanYi Micro Hei and LXGW WenKai (Kai), with parameters between the other two sets —
+BabelStone Han (Ming), WenQuanYi Micro Hei and LXGW WenKai (Kai, also its light weight), with parameters between the other two sets —
 for trying a rule on faces it was not written on before the held-out set is run.
 
 Degradations (named; each file has a combination, see CORPUS_SET / HOLDOUT_SET):
@@ -91,6 +91,7 @@ FACES = {  # key: (family name, font file); the corpus faces come from make_corp
     "babelstone": ("BabelStone Han", "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
     "microhei": ("WenQuanYi Micro Hei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     "wenkai": ("LXGW WenKai", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+    "wenkai-light": ("LXGW WenKai Light", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Light.ttf"),
 }
 DEGRADATIONS = ("skew", "sideways", "upside", "lighting", "jpeg", "colour", "seal", "fold")
 CORPUS_FACES = ("uming", "ukai", "wqy-zenhei")
@@ -119,8 +120,10 @@ CORPUS_SET = {
 }
 
 # The tuning set (fonts-babelstone-han, fonts-wqy-microhei, fonts-lxgw-wenkai): the corpus sources
-# with the degradations of CORPUS_SET, each face taking another's.
-TUNING_SET = {source: {"babelstone": faces["ukai"], "microhei": faces["uming"], "wenkai": faces["wqy-zenhei"]}
+# with the degradations of CORPUS_SET, each face taking another's; the light weight of WenKai
+# (thin strokes that JPEG turns grey) always with JPEG.
+TUNING_SET = {source: {"babelstone": faces["ukai"], "microhei": faces["uming"], "wenkai": faces["wqy-zenhei"],
+                       "wenkai-light": "+".join(sorted({*faces["uming"].split("+"), "jpeg"} - {"plain"}))}
               for source, faces in CORPUS_SET.items()}
 
 # The held-out set: (origin, source, face, producer, degradations). origin `holdout-pdf` scans a

@@ -124,6 +124,11 @@ def test_the_strokes_of_large_type_inside_a_line_of_text_are_no_table():
     assert scan.table_grids(image, title) == []
 
 
+def quad(x0, top, x1, bottom) -> np.ndarray:
+    """One line of text as the detector gives it."""
+    return np.array([[[x0, top], [x1, top], [x1, bottom], [x0, bottom]]], np.float32)
+
+
 def test_a_grey_seal_is_taken_out_and_type_and_hairlines_stay():
     """A red seal on a grey scan is mid-grey: its ring and star go, the black type under it and
     the thin grey hairline of a Song 一 (capped by a darker serif) stay."""
@@ -137,7 +142,7 @@ def test_a_grey_seal_is_taken_out_and_type_and_hairlines_stay():
     cv2.circle(seal, (400, 300), 150, 150, 5)
     cv2.circle(seal, (400, 300), 40, 150, -1)
     seen = np.minimum(page, seal)
-    clean = scan_image.without_faint_marks(seen)
+    clean = scan_image.without_faint_marks(seen, quad(60, 288, 740, 312))
     away_from_type = cv2.dilate(ink.astype(np.uint8), np.ones((7, 7), np.uint8)) == 0
     assert (clean[(seal < 255) & away_from_type] == 255).mean() > 0.97  # the seal is paper now
     assert (clean[ink] == seen[ink]).all()  # the type under it is not touched
@@ -151,6 +156,18 @@ def test_hairline_ruling_lines_are_no_faint_marks():
     page[100:103, 50:750] = np.array([200, 150, 200], np.uint8)[:, None]  # a soft rule across ...
     page[50:550, 400:403] = np.array([200, 150, 200], np.uint8)[None, :]  # ... and one down the page
     page[300:330, 600:620] = 20  # some type
-    clean = scan_image.without_faint_marks(page)
+    clean = scan_image.without_faint_marks(page, quad(600, 300, 620, 330))
     assert (clean[100:103, 50:750] == page[100:103, 50:750]).all()
     assert (clean[50:550, 400:403] == page[50:550, 400:403]).all()
+
+
+def test_type_as_light_as_a_seal_stays():
+    """A light face whose strokes JPEG turned mid-grey: no darker type on the page to tell a seal
+    by, so nothing is taken (a dark table frame does not make the type faint)."""
+    page = np.full((600, 800), 255, np.uint8)
+    for top in (100, 200, 300):
+        for left in range(60, 740, 30):
+            page[top:top + 24, left:left + 20] = 160  # thick enough and big enough to be a "mark"
+    page[40:46, 40:760] = 20  # the table's heavy frame
+    lines = np.concatenate([quad(60, top, 740, top + 24) for top in (100, 200, 300)])
+    assert (scan_image.without_faint_marks(page, lines) == page).all()
