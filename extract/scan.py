@@ -168,8 +168,14 @@ def repair_text(text: str) -> str:
     text = _SEPARATOR_READ_AS_POINT.sub(",", text)
     text = _SEPARATOR_READ_AS_SEMICOLON.sub(",", text)
     text = _COLON_AFTER_SIGN.sub("", text)
+    return punctuation_widths(text)
+
+
+def punctuation_widths(text: str) -> str:
+    """Brackets, commas, colons and semicolons next to a Chinese character made full width, and a
+    bracket paired with a full-width one (`(1）` → `（1）`); the text keeps its length."""
     text = _PUNCTUATION_BY_HAN.sub(lambda m: _FULL_WIDTH[m.group()], text)
-    return _HALF_PAIRED_BRACKETS.sub(r"（\g<inside>）", text)  # `(1）` → `（1）`
+    return _HALF_PAIRED_BRACKETS.sub(r"（\g<inside>）", text)
 
 
 def box_chars(box: ocr.OcrBox, scale: float = SCALE) -> list[dict]:
@@ -322,7 +328,7 @@ def cell_boxes(gray: np.ndarray, grids, mask: np.ndarray | None = None) -> list[
     h, w = gray.shape
     images = [np.pad(gray[max(t - 3, 0):min(b + 3, h), max(x0 - 4, 0):min(x1 + 4, w)], _PAD, constant_values=255)
               for _cell, (x0, t, x1, b) in lines]
-    read = _glyphs_read_with_the_line_before(lines, images, ocr.recognise(images))
+    read = cell_punctuation(lines, _glyphs_read_with_the_line_before(lines, images, ocr.recognise(images)))
     boxes = [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
              for (_cell, (x0, t, x1, b)), (text, score) in zip(lines, read)]
     # a lone glyph the recogniser cannot read may be a sign in a column of its own (指标性质)
@@ -344,6 +350,23 @@ def _glyphs_read_with_the_line_before(lines, images, read):
 
 
 _ONE_HAN = regex.compile(r"\p{Han}")
+
+
+def cell_punctuation(lines, read):
+    """Punctuation widths settled over the whole text of each cell, not line by line: a bracket
+    wrapped to the start of a line (`产出指标` / `(50分）`) is next to the Chinese before it."""
+    read = list(read)
+    by_cell: dict[int, list[int]] = {}
+    for k, (cell, _box) in enumerate(lines):
+        by_cell.setdefault(cell, []).append(k)
+    for ks in by_cell.values():
+        texts = ["".join(read[k][0].split()) for k in ks]
+        settled = punctuation_widths("".join(texts))
+        for k, text in zip(ks, texts):
+            piece, settled = settled[:len(text)], settled[len(text):]
+            if piece != text:
+                read[k] = (piece, read[k][1])
+    return read
 
 
 def _side_by_side(left: np.ndarray, right: np.ndarray) -> np.ndarray:

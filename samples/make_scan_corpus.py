@@ -125,6 +125,25 @@ CORPUS_SET = {
 TUNING_SET = {source: {"babelstone": faces["ukai"], "microhei": faces["uming"], "wenkai": faces["wqy-zenhei"],
                        "wenkai-light": "+".join(sorted({*faces["uming"].split("+"), "jpeg"} - {"plain"}))}
               for source, faces in CORPUS_SET.items()}
+# ... and committed development-corpus PDFs of other producers (Word, Chromium, Calc; Noto faces)
+# and tables without rules (reportlab-plain): (source, producer, face, degradations)
+TUNING_PDFS = (
+    ("chengzhong-2023-monitor-q3", "docx", "noto-sans", "skew+seal"),
+    ("donghu-2023-monitor-central", "docx", "noto-serif", "lighting+jpeg"),
+    ("dali-2022-split-direction", "xlsx", "noto-sans", "colour+fold"),
+    ("fuzhou-2025-target-decompose", "xlsx", "noto-serif", "upside+jpeg"),
+    ("keqiao-2024-monitoring-narrative", "docx", "noto-serif", "skew+jpeg"),
+    ("lanshan-2022-selfeval-form", "html", "noto-sans", "colour+seal"),
+    ("nanxun-2025-target-apply", "docx", "noto-serif", "skew+fold"),
+    ("qilihe-2024-monitor-tworow", "docx", "noto-serif", "lighting+seal"),
+    ("shuangliu-2023-selfeval-narrative", "docx", "noto-sans", "jpeg+seal"),
+    ("xiuzhou-2024-target-longterm", "xlsx", "noto-sans", "skew+fold"),
+    ("zhuzhou-2023-selfeval-hunan", "docx", "noto-sans", "upside+lighting"),
+    ("zhanggong-2023-selfeval-form", "html", "noto-serif", "skew+jpeg"),
+    ("lanshan-2022-selfeval-form", "reportlab-plain", "wqy-zenhei", "skew"),
+    ("xiuzhou-2024-target-longterm", "reportlab-plain", "uming", "jpeg+seal"),
+    ("yunyan-2024-monitor-june", "reportlab-plain", "uming", "plain"),
+)
 
 # The held-out set: (origin, source, face, producer, degradations). origin `holdout-pdf` scans a
 # committed tests/data/holdout PDF (its producer's face); `holdout-rl` renders a held-out source
@@ -181,7 +200,7 @@ TUNING_STYLE = Style(base_jpeg=72, jpeg=(36, 55), noise=3.3, paper_grey=238, ink
 class Spec:
     """One scan to make."""
 
-    origin: str   # corpus-rl, holdout-rl, holdout-pdf
+    origin: str   # corpus-rl, corpus-pdf, holdout-rl, holdout-pdf
     source: str
     face: str
     producer: str
@@ -191,7 +210,8 @@ class Spec:
 
     @property
     def file(self) -> str:
-        return f"{self.source}.{self.face}.{'+'.join(self.degradations) or 'plain'}.scan.pdf"
+        producer = f"{self.producer}." if self.origin == "corpus-pdf" else ""
+        return f"{self.source}.{producer}{self.face}.{'+'.join(self.degradations) or 'plain'}.scan.pdf"
 
     @property
     def expected_dir(self) -> Path:
@@ -216,7 +236,9 @@ def corpus_specs() -> list[Spec]:
 
 def tuning_specs() -> list[Spec]:
     return [Spec("corpus-rl", source, face, "reportlab-ruled", parse_degradations(d), False, tuning=True)
-            for source, faces in TUNING_SET.items() for face, d in faces.items()]
+            for source, faces in TUNING_SET.items() for face, d in faces.items()] + [
+        Spec("corpus-pdf", source, face, producer, parse_degradations(d), False, tuning=True)
+        for source, producer, face, d in TUNING_PDFS]
 
 
 def holdout_specs() -> list[Spec]:
@@ -240,6 +262,8 @@ def born_digital(spec: Spec, folder: Path) -> Path:
     """The PDF the scan is made of: rendered into `folder`, or a committed held-out PDF."""
     if spec.origin == "holdout-pdf":
         return HOLDOUT / f"{spec.source}.{spec.producer}.pdf"
+    if spec.origin == "corpus-pdf":
+        return CORPUS / f"{spec.source}.{spec.producer}.pdf"
     out = folder / f"{spec.source}.{spec.face}.pdf"
     if spec.origin == "corpus-rl":
         if spec.face not in make_corpus.FONTS:  # a held-out face: reportlab embeds its TrueType

@@ -17,7 +17,7 @@ import pytest
 
 from perfreports.extract.model import Cell, Document, Paragraph, Table
 from perfreports.extract.pdf_objects import PageObjects
-from perfreports.extract.scan import needs_ocr, page_ranges, repair_text
+from perfreports.extract.scan import cell_punctuation, needs_ocr, page_ranges, repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -79,6 +79,12 @@ def test_punctuation_next_to_chinese_is_full_width_and_brackets_pair():
     assert repair_text("(1)加强") == "（1）加强"
     assert repair_text("≥15,000人") == "≥15,000人"  # between digits: as read
     assert repair_text("(1)") == "(1)"
+
+
+def test_punctuation_widths_are_settled_over_the_lines_of_a_cell():
+    lines = [(0, None), (0, None), (1, None)]  # (cell, box): two lines of cell 0, one of cell 1
+    read = [("产出指标", 0.9), ("(50分)", 0.8), ("(1)", 0.9)]
+    assert cell_punctuation(lines, read) == [("产出指标", 0.9), ("（50分）", 0.8), ("(1)", 0.9)]
 
 
 # --- image geometry --------------------------------------------------------------------------
