@@ -54,6 +54,11 @@ def _rapidocr():
     return RapidOCR(use_cls=False, text_score=MIN_SCORE, intra_op_num_threads=1, inter_op_num_threads=1)
 
 
+def load() -> None:
+    """Load the engine now (before forking helpers, which then share it)."""
+    _rapidocr()
+
+
 # Text is looked for on the page at half the resolution it is read at: the detector finds the
 # lines of a 200 dpi page as well at 100 dpi in a fifth of the time; each line is then cut from
 # the full-resolution page for recognition.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -488,15 +489,18 @@ def read_scanned_pages(path: Path, numbers: list[int]) -> dict:
     """`read_scanned_page` of each page number, {number: PageContent}.
 
     In a main process with cores to spare the pages are OCRed in parallel worker processes; in a
-    pipeline worker (which already runs one file per core) they are read one after the other.
-    `ExtractError` (`no_text_layer`) when the OCR engine is not installed.
+    pipeline worker (which already runs one file per core) they are read one after the other,
+    unless the batch has idle cores (its queue is empty): then the pages are shared with forked
+    helpers on those cores. `ExtractError` (`no_text_layer`) when the OCR engine is not installed.
     """
     why_not = ocr.missing()
     if why_not is not None:
         raise ExtractError("no_text_layer", f"{pages_phrase(numbers, 'has', 'have')} no text layer "
                                             f"and cannot be read here: {why_not}.")
+    if multiprocessing.parent_process() is not None:
+        return _read_pages_in_a_worker(str(path), numbers)
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(numbers))
-    if workers < 2 or len(numbers) < 3 or multiprocessing.parent_process() is not None:
+    if workers < 2 or len(numbers) < 3:
         return _read_pages_of(str(path), numbers)
     chunks = [numbers[i::workers] for i in range(workers)]
     # fork: spawn would re-run the caller's main module; the engine runs on one thread
@@ -504,3 +508,47 @@ def read_scanned_pages(path: Path, numbers: list[int]) -> dict:
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         results = pool.map(_read_pages_of, [str(path)] * workers, chunks)
         return {n: content for part in results for n, content in part.items()}
+
+
+def _read_pages_in_a_worker(path: str, numbers: list[int]) -> dict:
+    """The pages read in a batch worker: one after the other, and whenever the batch has idle
+    cores (its queue is empty, another worker has finished) the pages left are shared with one
+    forked helper per idle core (a worker process may not start multiprocessing children). A
+    helper that fails leaves its pages to be read here, so no page is lost."""
+    from perfreports.executors.workers import borrow_idle_cores, return_cores
+
+    left, pages, helpers = list(numbers), {}, []
+    try:
+        while left:
+            borrowed = borrow_idle_cores(len(left) - 1)
+            if borrowed:
+                ocr.load()  # before forking: the helpers share the loaded engine
+                shares = [left[i::borrowed + 1] for i in range(borrowed + 1)]
+                helpers += [(share, _fork_reader(path, share)) for share in shares[1:]]
+                left = shares[0]
+            pages.update(_read_pages_of(path, [left.pop(0)]))
+        for share, (pid, pipe) in helpers:
+            with os.fdopen(pipe, "rb") as reader:
+                data = reader.read()
+            os.waitpid(pid, 0)
+            pages.update(pickle.loads(data) if data else _read_pages_of(path, share))
+        return pages
+    finally:
+        return_cores(len(helpers))
+
+
+def _fork_reader(path: str, numbers: list[int]) -> tuple[int, int]:
+    """(pid, read end of its pipe) of a forked process reading `numbers`; it writes the pickled
+    pages, or nothing when it fails."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: same process group, so a batch that kills the worker kills it too
+        os.close(read_end)
+        try:
+            data = pickle.dumps(_read_pages_of(path, numbers))
+            with os.fdopen(write_end, "wb") as writer:
+                writer.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    return pid, read_end

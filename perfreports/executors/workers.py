@@ -25,6 +25,31 @@ _PR_SET_PDEATHSIG = 1
 _PARENT_ENDS: list[Connection] = []
 
 
+# In a worker: the batch's count of cores left idle (its queue is empty and some workers have
+# nothing to do, or there were fewer items than workers) and how many of them are lent out.
+_IDLE: tuple | None = None
+
+
+def borrow_idle_cores(wanted: int) -> int:
+    """In a worker of `run`: take up to `wanted` of the batch's idle cores (a long file read in
+    parallel while the other workers have nothing left to do); 0 elsewhere or when none is idle.
+    Give them back with `return_cores`."""
+    if _IDLE is None or wanted <= 0:
+        return 0
+    idle, lent, lock = _IDLE
+    with lock:
+        taken = max(0, min(wanted, idle.value - lent.value))
+        lent.value += taken
+    return taken
+
+
+def return_cores(count: int) -> None:
+    if _IDLE is not None and count:
+        _idle, lent, lock = _IDLE
+        with lock:
+            lent.value -= count
+
+
 @dataclass(frozen=True)
 class Lost:
     """An item whose worker returned nothing: `timeout` (killed at the deadline) or `died`."""
@@ -47,11 +72,19 @@ def run(function: Callable, items: Iterable, workers: int, timeout: float | None
     """
     pending = deque(items)
     context = multiprocessing.get_context()
+    idle = (context.Value("i", 0, lock=False), context.Value("i", 0, lock=False), context.Lock())
     pool: list[_Worker] = []
+
+    def count_idle() -> None:
+        with idle[2]:
+            idle[0].value = 0 if pending else workers - sum(w.item is not None for w in pool)
+
     try:
         if pending:
             before_fork()
-            pool = [_Worker(context, function, memory_mb) for _ in range(min(workers, len(pending)))]
+            pool = [_Worker(context, function, memory_mb, idle) for _ in range(min(workers, len(pending)))]
+        with idle[2]:  # before the first items go out, so that their workers see it
+            idle[0].value = 0 if len(pending) > len(pool) else workers - len(pool)
         for worker in pool:
             worker.send(pending.popleft())
         while any(w.item is not None for w in pool):
@@ -68,10 +101,11 @@ def run(function: Callable, items: Iterable, workers: int, timeout: float | None
                     worker.kill()
                     if pending:
                         before_fork()
-                        worker = _Worker(context, function, memory_mb)
+                        worker = _Worker(context, function, memory_mb, idle)
                         pool.append(worker)
                 if pending:
                     worker.send(pending.popleft())
+                count_idle()
                 yield item, result
     finally:
         for worker in pool:
@@ -86,10 +120,10 @@ def _wait_seconds(busy: list[_Worker], timeout: float | None) -> float | None:
 
 
 class _Worker:
-    def __init__(self, context, function: Callable, memory_mb: int = 0):
+    def __init__(self, context, function: Callable, memory_mb: int = 0, idle: tuple | None = None):
         self.conn, child = context.Pipe()
         _PARENT_ENDS.append(self.conn)
-        self.process = context.Process(target=_serve, args=(function, child, os.getpid(), memory_mb),
+        self.process = context.Process(target=_serve, args=(function, child, os.getpid(), memory_mb, idle),
                                        daemon=True)
         self.process.start()
         child.close()
@@ -152,8 +186,11 @@ class _Worker:
             _PARENT_ENDS.remove(self.conn)
 
 
-def _serve(function: Callable, conn: Connection, parent_pid: int, memory_mb: int = 0) -> None:
+def _serve(function: Callable, conn: Connection, parent_pid: int, memory_mb: int = 0,
+           idle: tuple | None = None) -> None:
     """A worker's loop: receive an item, send back `function(item)`, until None or EOF."""
+    global _IDLE
+    _IDLE = idle
     for end in _PARENT_ENDS:
         end.close()
     _die_with_parent(parent_pid)
