@@ -2,7 +2,7 @@
 
     render_page → page_gray (red seal out) → flatten_lighting → (scan.py: lines found, turned
     upright by lines_run_down / turn and the recogniser's 180° class) → estimate_skew / deskew
-    → without_faint_marks (a seal on a grey page, a fold's crease)
+    → without_faint_marks (a seal on a grey page)
 
 Archives scan government documents: set in Song/FangSong type, stamped with a red seal, lying a
 little askew on the glass, a landscape table fed in sideways, one page darker than the next. Each
@@ -68,7 +68,8 @@ def flatten_lighting(gray: np.ndarray, seal: np.ndarray | None = None) -> np.nda
 
 def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     """The levelled page with broad marks lighter than the type made paper: a seal on a grey scan
-    (a red seal turns mid-grey, the type under it stays black), the crease of a fold.
+    (a red seal turns mid-grey, the type under it stays black), stains. A fold's crease is a
+    straight line and stays, like a rule.
 
     Mid-grey is also the edge of every stroke, the whole of a hairline (the thin 一 of a Song
     face) and of a table ruled in 0.25 pt lines, so only pixels away from dark ink, in patches at
@@ -89,7 +90,7 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     patches = cv2.erode(faint, np.ones((3, 3), np.uint8))
     for _ in range(4):  # grown back to the faint pixels they belong to
         patches = cv2.dilate(patches, np.ones((3, 3), np.uint8)) & faint
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
     broad = stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA
     broad[0] = False  # the background
     broad[np.unique(labels[_straight_lines(patches)])] = False
