@@ -2,11 +2,12 @@
 
 The recogniser reads both forms as the ASCII one, but the documents use both (`＞8所`, `>150篇`)
 and the text is kept as printed. A full-width form has the advance of a Chinese character, twice
-a digit's; a half-width one about a digit's (a proportional % a little more). So the distance
-from the sign's centre to the centre of the digit beside it, measured in digit advances (the
-distance between neighbouring digits of the line, or of the page when the line has no two), is
-about 1 for a half-width sign and 1.5 for a full-width one, whatever the face draws. Song and
-Kai faces also draw the full-width forms larger (％ taller than a digit, ＞ as tall as one).
+a digit's; a half-width one about a digit's. So the distance from the sign's centre to the
+centre of the digit beside it, measured in digit advances (the distance between neighbouring
+digits of the line, or of the page when the line has no two), is about 1 for a half-width > < =
+and 1.5 for a full-width one, whatever the face draws. A half-width % is proportional and can
+stand as far off as a full-width one, so it is told only by size: Song and Kai faces draw the
+full-width forms larger (％ taller than a digit, ＞ as tall as one).
 Each sign is found among the ink of its line (one glyph per column of ink for the digits and
 signs before the first or after the last Chinese character); where the line does not allow
 that, the text stays as read.
@@ -24,8 +25,10 @@ _WIDE = {"%": "％", ">": "＞", "<": "＜", "=": "＝"}
 _NARROW = {wide: narrow for narrow, wide in _WIDE.items()}
 _HAN = regex.compile(r"\p{Han}")
 
-# centre to centre, in digit advances, from which a sign is full width (a proportional % reaches 1.37)
-_FULL_ADVANCE = {"%": 1.38, ">": 1.2, "<": 1.2, "=": 1.2}
+# Centre to centre, in digit advances, from which a sign is full width. Not for %: a Latin face's
+# proportional % beside its digits (Times, Arial: Word and LibreOffice set digits in the Western
+# font) reaches 1.46, as far as a Hei face's ％ — only a ％ drawn taller than the digits tells.
+_FULL_ADVANCE = {">": 1.2, "<": 1.2, "=": 1.2}
 _TALLER = {"%": 1.2, ">": 0.85, "<": 0.85}  # digit heights from which a sign is drawn full width
 
 
@@ -109,4 +112,4 @@ def _is_wide(sign: str, glyph, digit, advance: float, digits: dict) -> bool | No
         return None  # specks, digits run together, or the sign ran into its neighbour
     if sign in _TALLER and glyph[3] - glyph[2] >= _TALLER[sign] * height:
         return True
-    return abs(_centre(glyph) - _centre(digit)) >= _FULL_ADVANCE[sign] * advance
+    return sign in _FULL_ADVANCE and abs(_centre(glyph) - _centre(digit)) >= _FULL_ADVANCE[sign] * advance

@@ -44,7 +44,8 @@ Everything random is seeded by the output file name, so re-running gives the sam
 (Pillow writes JPEG pages as they are; the PDF dates are fixed). The pages are images only,
 with no text layer. Needs reportlab, pdfplumber, pypdfium2, Pillow, numpy and the Debian fonts
 fonts-arphic-uming, fonts-arphic-ukai, fonts-wqy-zenhei (corpus), fonts-arphic-gbsn00lp,
-fonts-arphic-gkai00mp, fonts-noto-cjk (holdout).
+fonts-arphic-gkai00mp, fonts-noto-cjk (holdout), fonts-babelstone-han, fonts-wqy-microhei,
+fonts-lxgw-wenkai (tuning).
 """
 from __future__ import annotations
 

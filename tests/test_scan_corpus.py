@@ -143,6 +143,7 @@ def test_the_plans_name_what_the_manifests_hold():
     make = maker()
     assert [s.file for s in make.corpus_specs()] == [e["file"] for e in manifest("corpus")]
     assert [s.file for s in make.holdout_specs()] == [e["file"] for e in manifest("holdout")]
+    assert [s.file for s in make.tuning_specs()] == [e["file"] for e in manifest("tuning")]
 
 
 @needs_ocr

@@ -42,9 +42,9 @@ def digits(n: int) -> list[tuple[int, int, int]]:
     return [(3, *DIGIT) for _ in range(n)]  # a digit advance of 14 pixels
 
 
-def test_a_percent_one_digit_advance_from_its_number_is_half_width_one_and_a_half_full():
+def test_a_percent_as_far_off_as_a_proportional_one_stays_half_width():
     assert read("96%", *digits(2), (3, 12, 16)) == "96%"  # centres 14.5 apart: 1.04 advances
-    assert read("96%", *digits(2), (8, 14, 16)) == "96％"  # 20.5 apart: 1.46
+    assert read("96%", *digits(2), (8, 14, 16)) == "96%"  # 20.5 apart (1.46): a Times % beside Times digits
     assert read("96％", *digits(2), (3, 12, 16)) == "96%"  # the recogniser's full width undone too
 
 
@@ -65,7 +65,7 @@ def test_a_line_with_one_digit_is_measured_by_the_digits_of_the_page():
 
 
 def test_a_sign_after_the_chinese_text_is_measured_from_the_right():
-    assert read("提高10%", (0, 26, 26), (2, 26, 26), (3, 8, 16), (3, *DIGIT), (8, 14, 16)) == "提高10％"
+    assert read("提高10%", (0, 26, 26), (2, 26, 26), (3, 8, 16), (3, *DIGIT), (3, 14, 22)) == "提高10％"
 
 
 def test_a_line_whose_glyphs_cannot_be_told_apart_stays_as_read():
