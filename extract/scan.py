@@ -24,6 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
 
+from perfreports import cores
 from perfreports.extract import ocr
 from perfreports.extract.errors import ExtractError
 from perfreports.extract.lines import TextLine
@@ -515,12 +516,10 @@ def _read_pages_in_a_worker(path: str, numbers: list[int]) -> dict:
     cores (its queue is empty, another worker has finished) the pages left are shared with one
     forked helper per idle core (a worker process may not start multiprocessing children). A
     helper that fails leaves its pages to be read here, so no page is lost."""
-    from perfreports.executors.workers import borrow_idle_cores, return_cores
-
     left, pages, helpers = list(numbers), {}, []
     try:
         while left:
-            borrowed = borrow_idle_cores(len(left) - 1)
+            borrowed = cores.borrow_idle_cores(len(left) - 1)
             if borrowed:
                 ocr.load()  # before forking: the helpers share the loaded engine
                 shares = [left[i::borrowed + 1] for i in range(borrowed + 1)]
@@ -534,7 +533,7 @@ def _read_pages_in_a_worker(path: str, numbers: list[int]) -> dict:
             pages.update(pickle.loads(data) if data else _read_pages_of(path, share))
         return pages
     finally:
-        return_cores(len(helpers))
+        cores.return_cores(len(helpers))
 
 
 def _fork_reader(path: str, numbers: list[int]) -> tuple[int, int]:

@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIRS = PYPROJECT["tool"]["setuptools"]["package-dir"]  # perfreports.extract -> extract
 # The order a file goes through: a module may import its own part and the parts before it.
-ORDER = {"terminal": 0, "extract": 0, "normalize": 0, "sizing": 0, "facts": 1, "checks": 2, "storage": 3, "process": 4,
+ORDER = {"cores": -1, "terminal": 0, "extract": 0, "normalize": 0, "sizing": 0, "facts": 1, "checks": 2, "storage": 3, "process": 4,
          "executors": 5, "batch": 6, "doctor": 6, "explain": 6, "api": 6, "review": 6, "cli": 7,
          "__init__": 8}  # the package itself: perfreports.load and .read, over api
+# cores (-1): the counts of a batch's idle cores, below every stage (extract borrows, executors lend)
 
 
 def module_files() -> dict[str, Path]:

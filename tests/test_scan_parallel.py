@@ -1,5 +1,5 @@
 """Pages of a scan read in parallel inside a batch worker when the batch has idle cores
-(perfreports.executors.workers.borrow_idle_cores, extract/scan.py): the cores are lent only
+(perfreports.cores, perfreports.executors.workers, extract/scan.py): the cores are lent only
 when the queue is empty, given back after, and the pages read by forked helpers are the pages
 read alone."""
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from parts import missing
+from perfreports import cores
 from perfreports.executors import workers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,9 +17,9 @@ SCAN = ROOT / "tests" / "data" / "scans" / "corpus" / "gulou-2023-selfeval-conti
 
 
 def borrow_and_give_back(wanted: int) -> tuple[int, int]:
-    first = workers.borrow_idle_cores(wanted)
-    again = workers.borrow_idle_cores(wanted)  # nothing left while the first are out
-    workers.return_cores(first + again)
+    first = cores.borrow_idle_cores(wanted)
+    again = cores.borrow_idle_cores(wanted)  # nothing left while the first are out
+    cores.return_cores(first + again)
     return first, again
 
 
@@ -32,7 +33,7 @@ def test_no_core_is_idle_while_files_wait_for_the_only_worker():
 
 
 def test_outside_a_batch_nothing_is_lent():
-    assert workers.borrow_idle_cores(4) == 0
+    assert cores.borrow_idle_cores(4) == 0
 
 
 def read_pages(numbers: tuple[int, ...]) -> dict:

@@ -19,35 +19,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
+from perfreports import cores
+
 _PR_SET_PDEATHSIG = 1
 # The parent ends of every worker's pipe. A forked worker inherits them and closes them at once:
 # a worker holding another's pipe open would keep that one from seeing its parent go.
 _PARENT_ENDS: list[Connection] = []
-
-
-# In a worker: the batch's count of cores left idle (its queue is empty and some workers have
-# nothing to do, or there were fewer items than workers) and how many of them are lent out.
-_IDLE: tuple | None = None
-
-
-def borrow_idle_cores(wanted: int) -> int:
-    """In a worker of `run`: take up to `wanted` of the batch's idle cores (a long file read in
-    parallel while the other workers have nothing left to do); 0 elsewhere or when none is idle.
-    Give them back with `return_cores`."""
-    if _IDLE is None or wanted <= 0:
-        return 0
-    idle, lent, lock = _IDLE
-    with lock:
-        taken = max(0, min(wanted, idle.value - lent.value))
-        lent.value += taken
-    return taken
-
-
-def return_cores(count: int) -> None:
-    if _IDLE is not None and count:
-        _idle, lent, lock = _IDLE
-        with lock:
-            lent.value -= count
 
 
 @dataclass(frozen=True)
@@ -72,19 +49,18 @@ def run(function: Callable, items: Iterable, workers: int, timeout: float | None
     """
     pending = deque(items)
     context = multiprocessing.get_context()
-    idle = (context.Value("i", 0, lock=False), context.Value("i", 0, lock=False), context.Lock())
+    idle = cores.shared_counts(context)  # cores with nothing to do, lent to a worker's long scan
     pool: list[_Worker] = []
 
     def count_idle() -> None:
-        with idle[2]:
-            idle[0].value = 0 if pending else workers - sum(w.item is not None for w in pool)
+        cores.set_idle(idle, 0 if pending else workers - sum(w.item is not None for w in pool))
 
     try:
         if pending:
             before_fork()
             pool = [_Worker(context, function, memory_mb, idle) for _ in range(min(workers, len(pending)))]
-        with idle[2]:  # before the first items go out, so that their workers see it
-            idle[0].value = 0 if len(pending) > len(pool) else workers - len(pool)
+        # before the first items go out, so that their workers see it
+        cores.set_idle(idle, 0 if len(pending) > len(pool) else workers - len(pool))
         for worker in pool:
             worker.send(pending.popleft())
         while any(w.item is not None for w in pool):
@@ -189,8 +165,7 @@ class _Worker:
 def _serve(function: Callable, conn: Connection, parent_pid: int, memory_mb: int = 0,
            idle: tuple | None = None) -> None:
     """A worker's loop: receive an item, send back `function(item)`, until None or EOF."""
-    global _IDLE
-    _IDLE = idle
+    cores.join(idle)
     for end in _PARENT_ENDS:
         end.close()
     _die_with_parent(parent_pid)
