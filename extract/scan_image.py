@@ -74,7 +74,8 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     Mid-grey is also the edge of every stroke, the whole of a hairline (the thin 一 of a Song
     face) and of a table ruled in 0.25 pt lines, so only pixels away from dark ink, in patches at
     least 3 pixels thick and of some size, are taken, and no patch holding a long straight line
-    (with the short rules joined to it): a seal's ring, star and lettering, not a hairline or a
+    (with the short rules joined to it) nor one shaped like a piece of a rule (a spreadsheet's
+    hairline borders scan light and dashed): a seal's ring, star and lettering, not a hairline or a
     rule. A seal joined to faint rules stays; one over dark rules is cut into patches by them.
     How dark the type is comes from its lines of text (`quads`): the median of the darkest
     pixels of each line, so a light face (thin strokes JPEG turns grey) is not taken for a seal.
@@ -91,7 +92,10 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     for _ in range(4):  # grown back to the faint pixels they belong to
         patches = cv2.dilate(patches, np.ones((3, 3), np.uint8)) & faint
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
-    broad = stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA
+    narrow = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    long_ = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    line_like = (narrow <= _THICKEST_RULE + 2) & (long_ >= 4 * narrow)  # a piece of a dashed rule
+    broad = (stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA) & ~line_like
     broad[0] = False  # the background
     broad[np.unique(labels[_straight_lines(patches)])] = False
     out = gray.copy()

@@ -156,9 +156,12 @@ def test_hairline_ruling_lines_are_no_faint_marks():
     page[100:103, 50:750] = np.array([200, 150, 200], np.uint8)[:, None]  # a soft rule across ...
     page[50:550, 400:403] = np.array([200, 150, 200], np.uint8)[None, :]  # ... and one down the page
     page[300:330, 600:620] = 20  # some type
+    for left in range(50, 750, 110):  # a dashed rule: a spreadsheet's hairline border, scanned
+        page[500:503, left:left + 90] = np.array([200, 150, 200], np.uint8)[:, None]
     clean = scan_image.without_faint_marks(page, quad(600, 300, 620, 330))
     assert (clean[100:103, 50:750] == page[100:103, 50:750]).all()
     assert (clean[50:550, 400:403] == page[50:550, 400:403]).all()
+    assert (clean[500:503] == page[500:503]).all()
 
 
 def test_type_as_light_as_a_seal_stays():
