@@ -17,9 +17,11 @@ sources of tests/data/holdout rendered by make_holdout's `rl` producer in AR PL 
 held-out PDFs in Noto Serif/Sans CJK (Word/LibreOffice/Chromium output), and two development
 sources not in the corpus set, in gbsn/gkai. The expected rows are the born-digital ones
 (the sources' expected/ files). Tuning set (tests/data/scans/tuning/, only its scans.json is
-committed; the PDFs are made again by this command): the corpus sources in three more faces,
-BabelStone Han (Ming), WenQuanYi Micro Hei and LXGW WenKai (Kai, also its light weight), with parameters between the other two sets —
-for trying a rule on faces it was not written on before the held-out set is run.
+committed; the PDFs are made again by this command): the corpus sources in more faces,
+BabelStone Han (Ming), WenQuanYi Micro Hei, LXGW WenKai (Kai) and its light weight, and 15
+committed development PDFs of Word, Chromium, Calc and unruled tables, with parameters between
+the other two sets — for trying a rule on faces and producers it was not written on before the
+held-out set is run.
 
 Degradations (named; each file has a combination, see CORPUS_SET / HOLDOUT_SET):
     skew      every page turned by its own angle, 1–3° either way (others: under 0.3°)
