@@ -33,7 +33,7 @@ from perfreports.extract.pdf_objects import PageObjects
 from perfreports.extract.scan_image import (SCALE, deskew, deskew_quads, estimate_skew, flatten_lighting, ink_mask,
                                             lines_run_down, page_gray, render_page, turn, turn_quads,
                                             without_faint_marks)
-from perfreports.extract.scan_widths import page_digit_advance, settle_widths
+from perfreports.extract.scan_widths import settle_page_widths
 
 _UNUSABLE_SHARE = 0.5  # a text layer with at least this share of unmapped glyphs is not used
 
@@ -449,9 +449,7 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     grids = table_grids(gray, quads)
     prose = ocr.read_boxes(gray, np.array([q for q in quads if not _quad_in_any(q, grids)], np.float32))
     mask = text_ink(gray)
-    cells = [check_sign(gray, box) for box in cell_boxes(gray, grids, mask)]
-    advance = page_digit_advance(mask, cells)
-    cells = [settle_widths(mask, box, advance) for box in cells]
+    cells = settle_page_widths(mask, [check_sign(gray, box) for box in cell_boxes(gray, grids, mask)])
     cells = [box for box in cells if _sure_enough(box)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)

@@ -94,7 +94,7 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
     narrow = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     long_ = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    line_like = (narrow <= _THICKEST_RULE + 2) & (long_ >= 4 * narrow)  # a piece of a dashed rule
+    line_like = (narrow <= _THICKEST_RULE_PX + 2) & (long_ >= 4 * narrow)  # a piece of a dashed rule
     broad = (stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA) & ~line_like
     broad[0] = False  # the background
     broad[np.unique(labels[_straight_lines(patches)])] = False
@@ -124,13 +124,13 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
     lines = np.zeros_like(mask)
     for kernel in ((_SHORTEST_RULE, 1), (1, _SHORTEST_RULE)):
         lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((_THICKEST_RULE + 1,) * 2, np.uint8))
+    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((_THICKEST_RULE_PX + 1,) * 2, np.uint8))
     return (lines & ~cv2.dilate(thick, np.ones((3, 3), np.uint8))).astype(bool)
 
 
 _DARK_SHARE = 0.45  # of the way from the darkest ink to paper: darker than this is type
 _LEAST_MARK_AREA = 150  # pixels at 200 dpi; a Song hairline leaves at most about 60
-_THICKEST_RULE = 6  # pixels: a 2 pt rule, blurred
+_THICKEST_RULE_PX = 6  # pixels: a 2 pt rule, blurred
 _SHORTEST_RULE = int(40 * SCALE)  # pixels: the 6-pixel ring of a 42 mm seal runs straight for 90
 
 

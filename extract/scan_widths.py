@@ -32,16 +32,22 @@ _FULL_ADVANCE = {">": 1.2, "<": 1.2, "=": 1.2}
 _TALLER = {"%": 1.2, ">": 0.85, "<": 0.85}  # digit heights from which a sign is drawn full width
 
 
-def page_digit_advance(mask: np.ndarray, boxes: list[ocr.OcrBox]) -> float | None:
-    """The median distance between the centres of neighbouring digits over the page's boxes."""
-    steps = [step for box in boxes for step in _digit_steps(*_placed(mask, box))]
-    return float(np.median(steps)) if steps else None
+def settle_page_widths(mask: np.ndarray, boxes: list[ocr.OcrBox]) -> list[ocr.OcrBox]:
+    """`settle_widths` of every box of a page, a line with fewer than two digits measured by the
+    page's digit advance (the median over all its boxes); each box's glyphs are found once."""
+    placed = [_placed(mask, box) for box in boxes]
+    steps = [step for text, glyphs in placed for step in _digit_steps(text, glyphs)]
+    page_advance = float(np.median(steps)) if steps else None
+    return [_settled(box, text, glyphs, page_advance) for box, (text, glyphs) in zip(boxes, placed)]
 
 
 def settle_widths(mask: np.ndarray, box: ocr.OcrBox, page_advance: float | None = None) -> ocr.OcrBox:
     """The box with each %, >, <, = (or full-width form) made the width its ink shows; `mask` is
     the page's text ink (scan.text_ink), the box in its pixels."""
-    text, glyphs = _placed(mask, box)
+    return _settled(box, *_placed(mask, box), page_advance)
+
+
+def _settled(box: ocr.OcrBox, text: str, glyphs: dict, page_advance: float | None) -> ocr.OcrBox:
     if not any(char in _WIDE or char in _NARROW for char in text):
         return box
     digits = {i: g for i, g in glyphs.items() if text[i].isdigit()}
