@@ -32,7 +32,7 @@ from perfreports.extract.page import PageContent, compose_page, find_table_cells
 from perfreports.extract.pdf_objects import PageObjects
 from perfreports.extract.scan_image import (SCALE, deskew, deskew_quads, estimate_skew, flatten_lighting, ink_mask,
                                             lines_run_down, page_gray, render_page, turn, turn_quads,
-                                            without_faint_marks)
+                                            without_creases, without_faint_marks)
 from perfreports.extract.scan_widths import settle_page_widths
 
 _UNUSABLE_SHARE = 0.5  # a text layer with at least this share of unmapped glyphs is not used
@@ -473,7 +473,7 @@ def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gray = turn(gray, 2)
     angle = estimate_skew(gray)
     gray, quads = deskew(gray, angle), deskew_quads(quads, gray.shape, angle)
-    return without_faint_marks(gray, quads), quads
+    return without_faint_marks(without_creases(gray), quads), quads
 
 
 def _read_pages_of(path: str, numbers: list[int]) -> dict:

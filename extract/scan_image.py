@@ -103,6 +103,210 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     return out
 
 
+def without_creases(gray: np.ndarray) -> np.ndarray:
+    """The levelled page with the crease of each fold made paper.
+
+    A fold leaves a thin dark line across the whole sheet, slightly slanted; found as a table's
+    rule it splits the rows it crosses and is read as `I` or `1` beside the text. A crease runs
+    from edge to edge of the sheet, through the margins a table's rules never reach, and cuts
+    across the table's upright rules instead of ending at them. Where it lies over a rule (a
+    rule running nearly along it, or one crossing it) the rule's ink is kept: ink that continues
+    as a long straight run on both sides of the crease.
+    """
+    out = gray
+    for across in (True, False):
+        image = out if across else out.T
+        for line, half in _creases(image):
+            image = _without_crease(image, line, half)
+        out = image if across else image.T
+    return np.ascontiguousarray(out)
+
+
+_CREASE_EDGE = 0.03  # a crease reaches into the page's margins: within this share of both edges
+_CREASE_COVER = 0.75  # ... and is dark along at least this share of the width
+_MOST_CREASES = 2  # per direction (a letter folded in three); more such lines are a table's rules
+_CREASE_SLOPES = np.arange(-0.035, 0.0351, 0.002)  # ±2°, 0.5 px of drift across a quarter-size page
+_DARKER_THAN_PAPER = 200
+_CREASE_CORE = 170  # the crease's core; its shadow on one side (not always divided out) is lighter
+_CREASE_MARGIN = 0.08  # share of the width on either side where the crease alone crosses the margin
+
+
+def _creases(gray: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """(polyfit line row = f(column), half thickness) of each crease across the page."""
+    found = []
+    for offset, slope in _crease_candidates(gray):
+        fitted = _fitted_crease(gray, offset, slope)
+        if fitted is None or any(abs(np.polyval(fitted[0], gray.shape[1] / 2) - np.polyval(line, gray.shape[1] / 2)) < 8
+                                 for line, _half in found):
+            continue
+        if not _ends_rules(gray, *fitted):
+            found.append(fitted)
+    return found if len(found) <= _MOST_CREASES else []
+
+
+def _crease_candidates(gray: np.ndarray) -> list[tuple[float, float]]:
+    """(row at the page's middle column, slope) of each line dark across a quarter-size page
+    from edge to edge: the best slope per place."""
+    import cv2
+
+    dark = (gray < _DARKER_THAN_PAPER).astype(np.uint8) * 255
+    small = cv2.resize(dark, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) > 20
+    h, w = small.shape
+    ys, xs = np.nonzero(small)
+    edge = max(int(_CREASE_EDGE * w), 2)
+    pad = int(np.ceil(_CREASE_SLOPES.max() * w / 2)) + 2
+    best: dict[int, tuple[int, float]] = {}
+    for slope in _CREASE_SLOPES:
+        rows = np.round(ys - slope * (xs - w / 2)).astype(int) + pad
+        hit = np.zeros((h + 2 * pad, w), bool)
+        hit[rows, xs] = True
+        band = hit[:-2] | hit[1:-1] | hit[2:]  # three small rows: 12 pixels
+        across = (band.sum(1) >= _CREASE_COVER * w) & (band[:, :edge].mean(1) > 0.5) & (band[:, -edge:].mean(1) > 0.5)
+        for row in np.nonzero(across)[0]:
+            score = int(band[row].sum())
+            if score > best.get(row, (0, 0.0))[0]:
+                best[row] = (score, float(slope))
+    places: list[tuple[int, int, float]] = []  # the best of each run of neighbouring rows
+    previous = None
+    for row in sorted(best):
+        score, slope = best[row]
+        if previous is not None and row - previous <= 3:
+            if score > places[-1][1]:
+                places[-1] = (row, score, slope)
+        else:
+            places.append((row, score, slope))
+        previous = row
+    return [((row + 1 - pad) * 4 + 1.5, slope) for row, _score, slope in places]
+
+
+def _fitted_crease(gray: np.ndarray, offset: float, slope: float, window: int = 12):
+    """The crease near row `offset` (at the middle column) fitted at full size through the dark
+    middles of its core in the columns where it runs alone (no type or upright rule across it):
+    (line, half thickness of its core), or None."""
+    h, w = gray.shape
+    xs = np.arange(w)
+    rows = np.round(offset + slope * (xs - w / 2)).astype(int)[None, :] + np.arange(-window, window + 1)[:, None]
+    seen = np.where((rows >= 0) & (rows < h), gray[np.clip(rows, 0, h - 1), xs], 255).astype(np.int16)
+    count = (seen < _CREASE_CORE).sum(0)
+    alone = (count >= 1) & (count <= 8)
+    if alone.sum() < 0.3 * w:
+        return None
+    # every dark middle of a column votes (a rule near the crease has one in some columns): the
+    # line through most of them, tried over slopes near the candidate's
+    middle = np.zeros_like(seen, bool)
+    middle[1:-1] = (seen[1:-1] < _CREASE_CORE) & (seen[1:-1] <= seen[:-2]) & (seen[1:-1] <= seen[2:])
+    middle[:, ~alone] = False
+    at, x = np.nonzero(middle)
+    y = rows[at, x]
+    best = (0, 0.0, 0.0)
+    for tried in slope + np.arange(-0.004, 0.0041, 0.0002):
+        intercepts = np.round(y - tried * x).astype(int)
+        low = intercepts.min()
+        counts = np.convolve(np.bincount(intercepts - low), np.ones(3, int), mode="same")
+        if counts.max() > best[0]:
+            best = (int(counts.max()), float(tried), float(low + np.argmax(counts)))
+    near = np.abs(y - (best[1] * x + best[2])) <= 1.5
+    if np.unique(x[near]).size < 0.3 * w:
+        return None
+    x, y = x[near], y[near]
+    core = np.clip(y[None, :] + np.arange(-3, 4)[:, None], 0, h - 1)
+    darkness = 255.0 - gray[core, x]
+    centre = (darkness * core).sum(0) / np.maximum(darkness.sum(0), 1.0)  # to a fraction of a pixel
+    return np.polyfit(x, centre, 1), float(np.clip(np.median(count[alone]) / 2 + 1, 2, 5))
+
+
+def _around(gray: np.ndarray, line: np.ndarray, half: float, margin: int):
+    """The strip of rows holding the crease, `margin` more on each side: (top row, strip, the
+    crease's centre row in the strip per column, its band as a mask)."""
+    h, w = gray.shape
+    centre = np.polyval(line, np.arange(w))
+    top = max(int(centre.min() - half) - margin, 0)
+    strip = gray[top:min(int(np.ceil(centre.max() + half)) + margin + 1, h)]
+    centre = centre - top
+    band = np.abs(np.arange(strip.shape[0])[:, None] - centre[None, :]) <= half
+    return top, strip, centre, band
+
+
+_LEAST_RULE_RUN = int(14 * SCALE)  # pixels: longer than any stroke of body type
+
+
+def _rule_runs(strip: np.ndarray, band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Long straight runs of ink outside the crease's band: across the page, down it."""
+    import cv2
+
+    ink = ((strip < _DARKER_THAN_PAPER) & ~band).astype(np.uint8)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, _LEAST_RULE_RUN), np.uint8)).astype(bool)
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_LEAST_RULE_RUN, 1), np.uint8)).astype(bool)
+    return across, down
+
+
+def _sides(centre: np.ndarray, half: float, height: int, reach: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Rows just above and just below the band, per column (`reach` rows each)."""
+    above = np.floor(centre - half).astype(int)[None, :] - np.arange(1, reach + 1)[:, None]
+    below = np.ceil(centre + half).astype(int)[None, :] + np.arange(1, reach + 1)[:, None]
+    return np.clip(above, 0, height - 1), np.clip(below, 0, height - 1)
+
+
+def _ends_rules(gray: np.ndarray, line: np.ndarray, half: float) -> bool:
+    """Whether upright rules end at the line rather than cross it: a table's border, no crease."""
+    _top, strip, centre, band = _around(gray, line, half, _LEAST_RULE_RUN + 4)
+    crossing, ending = _upright_rules(strip, band, centre, half)
+    return _count_runs(ending) >= 2 and _count_runs(ending) > _count_runs(crossing)
+
+
+def _upright_rules(strip: np.ndarray, band: np.ndarray, centre: np.ndarray, half: float):
+    """Per column, whether an upright rule crosses the band (a long run on one side, ink right
+    next to the band on the other) or ends at it (no ink on the other side)."""
+    _across, down = _rule_runs(strip, band)
+    above, below = _sides(centre, half, strip.shape[0])
+    columns = np.arange(strip.shape[1])
+    ink = strip < _DARKER_THAN_PAPER
+    run_above, run_below = down[above, columns].any(0), down[below, columns].any(0)
+    ink_above, ink_below = ink[above, columns].any(0), ink[below, columns].any(0)
+    crossing = (run_above & ink_below) | (run_below & ink_above)
+    ending = (run_above & ~ink_below) | (run_below & ~ink_above)
+    return crossing, ending
+
+
+def _count_runs(flags: np.ndarray) -> int:
+    return int(np.count_nonzero(np.diff(flags.astype(np.int8)) == 1) + flags[0])
+
+
+def _without_crease(gray: np.ndarray, line: np.ndarray, half: float, reach: int = 24) -> np.ndarray:
+    """The page with the crease's shading divided out: how much darker than paper the crease
+    makes each distance from its centre line, measured where it crosses the margins, is what
+    the paper was multiplied by; ink under it (type, a rule it runs along) stays as dark as it
+    was."""
+    import cv2
+
+    h, w = gray.shape
+    xs = np.arange(w, dtype=np.float32)
+    centre = np.polyval(line, xs).astype(np.float32)
+    steps = np.arange(-reach, reach + 0.01, 0.5, dtype=np.float32)
+    rows = centre[None, :] + steps[:, None]
+    seen = cv2.remap(gray, np.broadcast_to(xs, rows.shape).copy(), rows, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    # measured where the crease crosses the page's margins: a rule can run under it all across
+    # a table, type crosses it
+    margins = (xs < _CREASE_MARGIN * w) | (xs > (1 - _CREASE_MARGIN) * w)
+    alone = ((seen < _CREASE_CORE).sum(0) <= 2 * 8) & margins
+    if alone.sum() < 10:
+        return gray
+    shade = np.minimum(np.median(seen[:, alone], axis=1) / 255.0, 1.0)
+    top, bottom = max(int(centre.min()) - reach, 0), min(int(np.ceil(centre.max())) + reach + 1, h)
+    offsets = np.arange(top, bottom, dtype=np.float32)[:, None] - centre[None, :]
+    factor = np.where(np.abs(offsets) <= reach, np.interp(offsets, steps, shade), 1.0)
+    strip = gray[top:bottom]
+    flat = np.clip(strip / np.maximum(factor, 0.2), 0, 255)
+    # the core varies along the crease more than a division can follow: in it, what is no
+    # darker than the crease gets is paper, darker is ink under it
+    darkest = np.percentile(seen[np.abs(steps) <= half][:, alone].min(0), 20)
+    flat[(np.abs(offsets) <= half) & (strip >= 0.8 * darkest)] = 255
+    out = gray.copy()
+    out[top:bottom] = flat.astype(np.uint8)
+    return out
+
+
 def _type_level(gray: np.ndarray, quads: np.ndarray) -> float | None:
     """The grey of the cores of the type's strokes: per line of text the 2nd percentile of its
     pixels, the median of these; None without lines."""

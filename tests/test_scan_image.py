@@ -174,3 +174,67 @@ def test_type_as_light_as_a_seal_stays():
     page[40:46, 40:760] = 20  # the table's heavy frame
     lines = np.concatenate([quad(60, top, 740, top + 24) for top in (100, 200, 300)])
     assert (scan_image.without_faint_marks(page, lines) == page).all()
+
+
+def ruled_table(height=1000, width=800, rows=(200, 300, 400, 500, 600), left=100, right=700) -> np.ndarray:
+    """A white page with a table (rules 2 px) and a block of "type" in each cell."""
+    page = np.full((height, width), 255, np.uint8)
+    for y in rows:
+        page[y:y + 2, left:right + 2] = 20
+    for x in (left, (left + right) // 2, right):
+        page[rows[0]:rows[-1] + 2, x:x + 2] = 20
+    for top in rows[:-1]:
+        for x0 in (left + 20, (left + right) // 2 + 20):
+            for char in range(8):
+                page[top + 35:top + 60, x0 + 30 * char:x0 + 30 * char + 22] = 30
+                page[top + 40:top + 55, x0 + 30 * char + 4:x0 + 30 * char + 18] = 255  # a hollow glyph
+    return page
+
+
+def creased(page: np.ndarray, centre: float, slant_degrees: float, vertical: bool = False) -> np.ndarray:
+    """The page with a fold's crease across it (down it): a dark core a few pixels wide, a soft
+    shadow on one side, from edge to edge, slightly slanted — multiplying what is under it."""
+    image = page.T if vertical else page
+    h, w = image.shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    d = y - (centre + (x - w / 2) * np.tan(np.radians(slant_degrees)))
+    shade = 1 - 0.5 * np.exp(-d ** 2 / 2.5) - 0.25 * (d > 0) * np.exp(-d ** 2 / (2 * 12.0 ** 2))
+    out = (image * np.clip(shade, 0, 1)).astype(np.uint8)
+    return np.ascontiguousarray(out.T) if vertical else out
+
+
+def row_count(page: np.ndarray) -> int:
+    grids = scan.table_grids(page)
+    return len(grids[0].slots) if len(grids) == 1 else -1
+
+
+@pytest.mark.parametrize("centre, slant", [(352, 0.0), (302, 0.4), (450, -0.7)])
+def test_a_fold_crease_is_taken_out_and_the_rules_and_type_under_it_stay(centre, slant):
+    """The crease of a fold crosses the whole sheet: found as a rule it splits the rows it
+    crosses. It goes; what it ran over (a rule nearly along it, the upright rules it crosses, type)
+    stays as dark as before."""
+    page = ruled_table()
+    seen = creased(page, centre, slant)
+    ink = page < 128
+    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert (seen[~near_ink] < 160).sum() > page.shape[1]  # the crease: as dark as type, across the page
+    clean = scan_image.without_creases(seen)
+    assert (clean[ink] < 128).mean() > 0.99
+    assert (clean[~near_ink] > 200).mean() > 0.999  # the crease is paper
+    assert row_count(clean) == row_count(page) == 4
+
+
+def test_a_crease_down_a_page_goes_too():
+    page = ruled_table()
+    clean = scan_image.without_creases(creased(page, 250, 0.5, vertical=True))
+    ink = page < 128
+    assert (clean[ink] < 128).mean() > 0.99 and (clean[~ink] > 200).mean() > 0.995
+
+
+def test_the_rules_of_a_table_reaching_the_edges_of_the_image_are_no_creases():
+    """A table cropped tight: its rules run from edge to edge like a crease, but the upright rules
+    end at its border and it has more than two of them."""
+    page = ruled_table(width=604, left=1, right=601)
+    assert (scan_image.without_creases(page) == page).all()
+    bordered = ruled_table(width=604, left=1, right=601, rows=(200, 600))  # a frame alone
+    assert (scan_image.without_creases(bordered) == bordered).all()
