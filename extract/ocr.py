@@ -192,8 +192,10 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
     first glyph of a grayscale crop of one line of text is one; None for a digit or anything else.
     A sign must match `margin` better than the best digit.
 
-    The first glyph's right edge is not known (a sign may touch the digit after it), so windows
-    from 0.3 to 0.9 text heights wide are tried and the best match of any window counts.
+    The first glyph's right edge is not known (a sign may touch the digit after it, a ≥ is
+    drawn in pieces), so windows from its first stroke's width (or 0.3 text heights, when that
+    stroke runs on into the next glyph) to 1.4 text heights wide are tried and the best match
+    of any window counts.
     """
     import cv2
 
@@ -214,8 +216,13 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
         return None
     height = rows.max() - rows.min() + 1
     start = columns[0]
+    # no window cuts the first stroke short (the left tip of a wide ≥ alone looks like a 1),
+    # unless it runs on into the next glyph
+    first = [i for i in range(1, count) if keep[i] and stats[i, cv2.CC_STAT_LEFT] == start]
+    first_width = max(stats[i, cv2.CC_STAT_WIDTH] for i in first)
+    narrowest = first_width if first_width <= 1.4 * height else 0.3 * height
     best: dict[str, tuple[float, int]] = {}
-    for width in np.linspace(0.3 * height, 0.9 * height, 13):
+    for width in np.linspace(max(narrowest, 0.3 * height), max(1.4 * height, narrowest), 23):
         end = start + max(int(round(width)), 2)
         glyph = _normalised(ink[:, start:end])
         if glyph is None:
@@ -230,7 +237,9 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
         return None
     score, end = best[sign]
     if sign in _WITH_OR_WITHOUT_BAR:  # ≥ and > differ by a bar only: look for it, not at the scores
-        sign = _WITH_OR_WITHOUT_BAR[sign][_has_bar_below(ink[:, start:end])]
+        # whole: the best window may cut a sign's tip off or reach into the next glyph
+        first = keep & (stats[:, cv2.CC_STAT_LEFT] < (start + end) / 2)
+        sign = _WITH_OR_WITHOUT_BAR[sign][_has_bar_below(first[labels])]
     return sign, score, end
 
 
@@ -240,10 +249,11 @@ _WITH_OR_WITHOUT_BAR = {"≥": {True: "≥", False: ">"}, ">": {True: "≥", Fal
 
 
 def _has_bar_below(glyph: np.ndarray) -> bool:
-    """Whether the ink of a first glyph (a binary crop of its columns) has a bar under a chevron,
-    as ≥ and ≤ have: a flat bar is a row near the bottom with ink across most of the glyph; a
-    slanted one (⩾) leaves clearly more ink in the lower half than in the upper. The two arms of
-    > or < do neither."""
+    """Whether the ink of a first glyph (a binary crop holding its strokes whole) has a bar under
+    a chevron, as ≥ and ≤ have: a flat bar is a row near the bottom with ink across most of the
+    glyph; a slanted one (⩾) leaves clearly more ink in the lower half than in the upper; and
+    flat or slanted, a line down the middle of the glyph crosses three strokes (the two arms
+    and the bar) where one down a > or < crosses two."""
     rows = np.nonzero(glyph.any(axis=1))[0]
     columns = np.nonzero(glyph.any(axis=0))[0]
     if len(rows) < 4:
@@ -251,8 +261,10 @@ def _has_bar_below(glyph: np.ndarray) -> bool:
     glyph = glyph[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
     height, width = glyph.shape
     flat = any(_longest_run(row) >= 0.6 * width for row in glyph[int(0.75 * height):])
+    middle = glyph[:, int(0.3 * width):int(0.7 * width) + 1].astype(np.int8)
+    crossings = (np.diff(middle, axis=0, prepend=0) == 1).sum(axis=0)
     upper, lower = glyph[:height // 2].sum(), glyph[(height + 1) // 2:].sum()
-    return flat or lower >= _BAR_RATIO * max(upper, 1)
+    return flat or lower >= _BAR_RATIO * max(upper, 1) or float(np.median(crossings)) >= 3
 
 
 def _longest_run(row: np.ndarray) -> int:

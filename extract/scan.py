@@ -432,6 +432,8 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     if (rest < 128).sum() < _LEAST_INK:  # a cell holding the sign alone
         return replace(box, text=sign, confidence=max(box.confidence, score)) if read_as_sign else box
     text, confidence = ocr.read_line(np.pad(rest, ((4, 4), (4, 4)), constant_values=255))
+    if sign in "<>" and text.startswith("="):
+        sign += "="  # `>=` typed as two characters
     text = text.lstrip(_SIGN_LIKE + ":;：；")
     if not text:
         return replace(box, text=sign) if read_as_sign else box

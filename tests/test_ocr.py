@@ -189,6 +189,24 @@ def test_a_sign_alone_in_its_cell_read_as_something_else_is_put_right():
     assert check_sign(image, box).confidence >= ocr.MIN_SCORE
 
 
+SIGN_CROPS = SCANS / "signs"
+
+
+@pytest.mark.parametrize("name", sorted(json.loads((SIGN_CROPS / "signs.json").read_text(encoding="utf-8"))))
+def test_signs_cut_from_scans_are_read_as_printed(name):
+    """Sign cells cut from scans of the corpus (signs.json: what the recogniser read, where the
+    crop comes from): a Kai `>` whose best window cut its tip off (then it looked barred), `>=`
+    typed as two characters (read `=`), a Kai ⩽ drawn with a slanted bar, a wide LXGW WenKai ≥
+    (read `=`; its tip alone looked like a 1)."""
+    from perfreports.extract import ocr
+    from perfreports.extract.scan import check_sign
+
+    case = json.loads((SIGN_CROPS / "signs.json").read_text(encoding="utf-8"))[name]
+    image = cv2.imread(str(SIGN_CROPS / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    box = ocr.OcrBox(*case["box"], case["read"], case["confidence"])
+    assert check_sign(image, box).text == case["expected"]
+
+
 # --- OCR confidence reaches the indicator rows -----------------------------------------------
 
 def test_a_value_read_with_low_confidence_is_a_warning_naming_page_and_text():
