@@ -193,9 +193,8 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
     A sign must match `margin` better than the best digit.
 
     The first glyph's right edge is not known (a sign may touch the digit after it, a ≥ is
-    drawn in pieces), so windows from its first stroke's width (or 0.3 text heights, when that
-    stroke runs on into the next glyph) to 1.4 text heights wide are tried and the best match
-    of any window counts.
+    drawn in pieces), so windows from 0.3 to 1.4 text heights wide are tried and the best match
+    of any window counts (for a digit, of a window that does not cut across a stroke).
     """
     import cv2
 
@@ -216,40 +215,43 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
         return None
     height = rows.max() - rows.min() + 1
     start = columns[0]
-    # no window cuts the first stroke short (the left tip of a wide ≥ alone looks like a 1),
-    # unless it runs on into the next glyph
-    first = [i for i in range(1, count) if keep[i] and stats[i, cv2.CC_STAT_LEFT] == start]
-    first_width = max(stats[i, cv2.CC_STAT_WIDTH] for i in first)
-    narrowest = first_width if first_width <= 1.4 * height else 0.3 * height
+    # a digit is whole: its window had better not end across thick ink (the left tip of a wide
+    # ≥ looks like a 1) but where strokes part or barely touch
+    across = ink.sum(axis=0)
     best: dict[str, tuple[float, int]] = {}
-    for width in np.linspace(max(narrowest, 0.3 * height), max(1.4 * height, narrowest), 23):
+    whole_digits: dict[str, float] = {}
+    for width in np.linspace(0.3 * height, 1.4 * height, 23):
         end = start + max(int(round(width)), 2)
         glyph = _normalised(ink[:, start:end])
         if glyph is None:
             continue
+        cut_across = end < len(across) and across[end - 1] > 3 and across[end] > 3
         for char, template in templates:
             score = float((glyph * template).sum())
             if score > best.get(char, (-1.0, 0))[0]:
                 best[char] = (score, end)
+            if char.isdigit() and not cut_across:
+                whole_digits[char] = max(score, whole_digits.get(char, -1.0))
     sign = max(_SIGNS, key=lambda c: best.get(c, (-1.0, 0))[0])
-    digit = max((best.get(c, (-1.0, 0))[0] for c in "0123456789"), default=-1.0)
+    digits = whole_digits or {c: best[c][0] for c in "0123456789" if c in best}
+    digit = max(digits.values(), default=-1.0)
     if sign not in best or best[sign][0] <= digit + margin:
         return None
     score, end = best[sign]
     if sign in _WITH_OR_WITHOUT_BAR:  # ≥ and > differ by a bar only: look for it, not at the scores
-        # whole: the best window may cut a sign's tip off or reach into the next glyph
-        first = keep & (stats[:, cv2.CC_STAT_LEFT] < (start + end) / 2)
-        sign = _WITH_OR_WITHOUT_BAR[sign][_has_bar_below(first[labels])]
+        # in the window, the strokes that begin in its first half: not the next digit's
+        first = (keep & (stats[:, cv2.CC_STAT_LEFT] < (start + end) / 2))[labels]
+        sign = _WITH_OR_WITHOUT_BAR[sign][_has_bar_below(first[:, start:end])]
     return sign, score, end
 
 
-_BAR_RATIO = 1.12  # measured: > and < 0.9-1.1; ≥ and ≤ with a slanted bar 1.2-1.8
+_BAR_RATIO = 1.3  # measured on whole glyphs: > and < 0.9-1.15; ≤ with a slanted bar touching its arm 1.65
 _WITH_OR_WITHOUT_BAR = {"≥": {True: "≥", False: ">"}, ">": {True: "≥", False: ">"},
                         "≤": {True: "≤", False: "<"}, "<": {True: "≤", False: "<"}}
 
 
 def _has_bar_below(glyph: np.ndarray) -> bool:
-    """Whether the ink of a first glyph (a binary crop holding its strokes whole) has a bar under
+    """Whether the ink of a first glyph (a binary crop of its columns) has a bar under
     a chevron, as ≥ and ≤ have: a flat bar is a row near the bottom with ink across most of the
     glyph; a slanted one (⩾) leaves clearly more ink in the lower half than in the upper; and
     flat or slanted, a line down the middle of the glyph crosses three strokes (the two arms

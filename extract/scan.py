@@ -237,6 +237,7 @@ _PAD = 6  # white pixels around a line cut out for recognition
 _TALL_LINE = 1.7  # a band this many times the page's median line height holds several lines
 _THIN_BAND = 8  # pixels: a band of ink this low is part of a line next to it ...
 _THIN_BAND_GAP = 8  # ... when this close to it
+_GROWN_LINE = 1.25  # ... and the line it joins grows no taller than this many of the cell's lines
 
 
 def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: float = SCALE):
@@ -255,7 +256,8 @@ def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: 
         else:
             bands.append([r, r])
     lines = []
-    for first, last in _with_thin_bands_joined(bands):
+    character = _stacked_character_height(inside, bands)
+    for first, last in _with_thin_characters(inside, _with_thin_bands_joined(bands, character), character):
         band = inside[first:last + 1]
         columns = np.nonzero(band.any(axis=0))[0]
         if last - first + 1 >= _MIN_LINE_HEIGHT and band.sum() >= 255 * 15:
@@ -263,16 +265,53 @@ def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: 
     return lines
 
 
-def _with_thin_bands_joined(bands: list[list[int]]) -> list[list[int]]:
+def _stacked_character_height(inside: np.ndarray, bands: list[list[int]]) -> int | None:
+    """The height of a character when the cell is set one character a line (`一级指标` down a
+    narrow cell: at least two lines, none wider than 1.5 of its height); None otherwise."""
+    tall = [b for b in bands if b[1] - b[0] + 1 >= _THIN_BAND]
+    if len(tall) < 2 or any(_band_width(inside, b) > 1.5 * (b[1] - b[0] + 1) for b in tall):
+        return None
+    return int(np.median([b[1] - b[0] + 1 for b in tall]))
+
+
+def _band_width(inside: np.ndarray, band: list[int]) -> int:
+    return int(np.count_nonzero(inside[band[0]:band[1] + 1].any(axis=0)))
+
+
+def _with_thin_characters(inside: np.ndarray, bands: list[list[int]], height: int | None) -> list[list[int]]:
+    """In a cell set one character a line, the thin bands are characters of their own: the
+    strokes of a `二` joined, a `一` given a character's `height`."""
+    if height is None:
+        return bands
+    out: list[list[int]] = []
+    for band in bands:
+        thin = band[1] - band[0] + 1 < _THIN_BAND
+        if thin and out and out[-1][1] - out[-1][0] + 1 < _THIN_BAND and band[1] - out[-1][0] < height:
+            out[-1][1] = band[1]  # the next stroke of the same character
+        else:
+            out.append(list(band))
+    for band in out:
+        if band[1] - band[0] + 1 < _THIN_BAND and _band_width(inside, band) >= 0.6 * height:
+            middle = (band[0] + band[1]) // 2
+            band[0], band[1] = max(middle - height // 2, 0), min(middle + height // 2, inside.shape[0] - 1)
+    return out
+
+
+def _with_thin_bands_joined(bands: list[list[int]], character: int | None = None) -> list[list[int]]:
     """A thin band of ink close above or below a line belongs to it: the bar of a `≥` or `≤` set
-    apart from its chevron, an underline, the dot of a full stop on the baseline."""
+    apart from its chevron, an underline, the dot of a full stop on the baseline — unless the
+    cell is set one character a line and the line would grow taller than a `character`: then
+    the band is a character of its own (the `一` of `一级指标`)."""
     joined = [list(b) for b in bands]
+    tallest = _GROWN_LINE * character if character else np.inf
     i = 0
     while i < len(joined):
         first, last = joined[i]
         if last - first + 1 < _THIN_BAND:
-            above = i > 0 and first - joined[i - 1][1] <= _THIN_BAND_GAP
-            below = i + 1 < len(joined) and joined[i + 1][0] - last <= _THIN_BAND_GAP
+            above = (i > 0 and first - joined[i - 1][1] <= _THIN_BAND_GAP
+                     and last - joined[i - 1][0] + 1 <= tallest)
+            below = (i + 1 < len(joined) and joined[i + 1][0] - last <= _THIN_BAND_GAP
+                     and joined[i + 1][1] - first + 1 <= tallest)
             if above or below:
                 j = i - 1 if above else i + 1
                 joined[j] = [min(joined[j][0], first), max(joined[j][1], last)]
@@ -427,6 +466,8 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     found = ocr.leading_sign(crop, margin=0.0 if read_as_sign else ocr.SIGN_MARGIN)
     if found is None or found[1] < _LEAST_SIGN_SCORE or box.text[:1] == found[0]:
         return box
+    if found[0] == "=" and _is_han(box.text[:1]) and box.confidence >= 0.5:
+        return box  # the `二` of `二级指标` set one character a line, read fairly surely
     sign, score, end = found
     rest = crop[:, end:]
     if (rest < 128).sum() < _LEAST_INK:  # a cell holding the sign alone
@@ -455,6 +496,10 @@ def read_scanned_page(page: pdfium.PdfPage, number: int) -> PageContent:
     cells = [box for box in cells if _sure_enough(box)]
     chars = [char for box in prose + cells for char in box_chars(box)]
     return compose_page(number, gray.shape[0] / SCALE, chars, grids, adjust_lines=_snap_line_starts)
+
+
+def _is_han(char: str) -> bool:
+    return regex.fullmatch(r"\p{Han}", char) is not None
 
 
 def _sure_enough(box: ocr.OcrBox) -> bool:
