@@ -86,7 +86,7 @@ def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
     """
     import cv2
 
-    mask = ink_mask(gray)
+    mask = ink_mask(gray) | _faint_lines(gray)
     edges = []
     for orientation, length, across in (("h", 25, (1, 3)), ("v", 15, (3, 1))):
         n = max(int(length * scale), 10)
@@ -104,6 +104,20 @@ def ruling_edges(gray: np.ndarray, scale: float = SCALE) -> list[dict]:
                 middle = (x + w / 2) / scale
                 edges.append(_edge("v", middle, middle, y / scale, (y + h) / scale))
     return edges
+
+
+_FAINT_RULE = 215  # a hairline border (a spreadsheet's) scans this light
+
+
+def _faint_lines(gray: np.ndarray) -> np.ndarray:
+    """Thin light grey lines away from the dark: a hairline rule scanned light grey. Thin: darker
+    than the paper a few pixels either side (the edge of a fold's shadow is no line); away from
+    the dark: the grey fringe of type taken with it, a line of text would run as long as a rule."""
+    import cv2
+
+    near_dark = cv2.dilate(ink_mask(gray), np.ones((5, 5), np.uint8))
+    thin = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((7, 7), np.uint8)) > 30
+    return np.where((gray < _FAINT_RULE) & thin & (near_dark == 0), 255, 0).astype(np.uint8)
 
 
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:

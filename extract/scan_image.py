@@ -97,7 +97,8 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     line_like = (narrow <= _THICKEST_RULE_PX + 2) & (long_ >= 4 * narrow)  # a piece of a dashed rule
     broad = (stats[:, cv2.CC_STAT_AREA] >= _LEAST_MARK_AREA) & ~line_like
     broad[0] = False  # the background
-    broad[np.unique(labels[_straight_lines(patches)])] = False
+    # a piece of a faint rule between two dark ones is short, but the rule runs on through them
+    broad[np.unique(labels[_straight_lines((gray < 235).astype(np.uint8)) & (patches > 0)])] = False
     out = gray.copy()
     out[broad[labels]] = 255
     return out

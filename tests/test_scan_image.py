@@ -238,3 +238,35 @@ def test_the_rules_of_a_table_reaching_the_edges_of_the_image_are_no_creases():
     assert (scan_image.without_creases(page) == page).all()
     bordered = ruled_table(width=604, left=1, right=601, rows=(200, 600))  # a frame alone
     assert (scan_image.without_creases(bordered) == bordered).all()
+
+
+def test_a_short_piece_of_a_faint_rule_between_two_dark_ones_is_no_faint_mark():
+    """A spreadsheet's hairline border between two rows drawn darker: the piece between them is
+    short (and joined to a lighter stretch of one of them: no thin line), but the rule it
+    belongs to runs on through them."""
+    page = np.full((600, 800), 255, np.uint8)
+    for y in (200, 250, 300):
+        page[y:y + 2, 100:700] = 120  # darker rules, as dark as the type
+    page[150:350, 400:402] = 160  # a faint upright rule crossing them
+    page[150:350, 399] = 230
+    page[150:350, 402] = 230  # its grey fringe
+    page[249:253, 370:400] = 150  # a stretch of a dark rule scanned lighter, blurred: the piece is a T
+    page[210:240, 150:170] = 20  # some type
+    clean = scan_image.without_faint_marks(page, quad(150, 210, 170, 240))
+    assert (clean[150:350, 400:402] == 160).all()
+
+
+def test_light_hairline_rules_give_the_grid_but_the_edge_of_a_shadow_does_not():
+    page = np.full((800, 700), 255, np.uint8)
+    for y in (100, 200, 300, 400):
+        page[y, 100:600] = 180  # hairline rules, 1 px, light grey
+    for x in (100, 350, 600):
+        page[100:401, x] = 180
+    for top in (100, 200, 300):
+        page[top + 40:top + 60, 150:300] = 30  # type
+    xs = np.arange(700)
+    shadow = (1 - 0.3 * (xs > 650)).astype(np.float32)  # a step of shadow down the page's edge
+    seen = (page * shadow).astype(np.uint8)
+    edges = scan.ruling_edges(seen)
+    assert sorted(round(e["x0"] * scan.SCALE) for e in edges if e["orientation"] == "v") == [100, 350, 600]
+    assert len([e for e in edges if e["orientation"] == "h"]) == 4
