@@ -179,12 +179,14 @@ def _normalised(mask: np.ndarray) -> np.ndarray | None:
 
 
 @functools.cache
-def _templates() -> tuple[tuple[str, np.ndarray], ...]:
+def _templates() -> tuple[np.ndarray, np.ndarray]:
+    """(the character of each template, the templates as rows of a matrix)."""
     with np.load(TEMPLATES_FILE) as data:
         chars, packed = data["chars"], data["masks"]
     masks = np.unpackbits(packed, axis=-1).astype(bool)  # 96 columns: a whole number of bytes
-    glyphs = ((str(char), _normalised(mask)) for char, mask in zip(chars, masks))
-    return tuple((char, glyph) for char, glyph in glyphs if glyph is not None)
+    glyphs = [(str(char), _normalised(mask)) for char, mask in zip(chars, masks)]
+    kept = [(char, glyph.ravel()) for char, glyph in glyphs if glyph is not None]
+    return np.array([char for char, _ in kept]), np.array([glyph for _, glyph in kept], np.float32).reshape(-1, _GLYPH ** 2)
 
 
 def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, float, int] | None:
@@ -210,34 +212,33 @@ def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, fl
     ink = keep[labels]
     columns = np.nonzero(ink.any(axis=0))[0]
     rows = np.nonzero(ink.any(axis=1))[0]
-    templates = _templates()
-    if len(columns) == 0 or not templates:
+    chars, templates = _templates()
+    if len(columns) == 0 or not len(chars):
         return None
     height = rows.max() - rows.min() + 1
     start = columns[0]
     # a digit is whole: its window had better not end across thick ink (the left tip of a wide
     # ≥ looks like a 1) but where strokes part or barely touch
     across = ink.sum(axis=0)
-    best: dict[str, tuple[float, int]] = {}
-    whole_digits: dict[str, float] = {}
+    is_sign, is_digit = np.isin(chars, list(_SIGNS)), np.char.isdigit(chars)
+    best_sign, best_digit, whole_digit = (-1.0, "", 0), -1.0, -1.0
     for width in np.linspace(0.3 * height, 1.4 * height, 23):
         end = start + max(int(round(width)), 2)
         glyph = _normalised(ink[:, start:end])
         if glyph is None:
             continue
-        cut_across = end < len(across) and across[end - 1] > 3 and across[end] > 3
-        for char, template in templates:
-            score = float((glyph * template).sum())
-            if score > best.get(char, (-1.0, 0))[0]:
-                best[char] = (score, end)
-            if char.isdigit() and not cut_across:
-                whole_digits[char] = max(score, whole_digits.get(char, -1.0))
-    sign = max(_SIGNS, key=lambda c: best.get(c, (-1.0, 0))[0])
-    digits = whole_digits or {c: best[c][0] for c in "0123456789" if c in best}
-    digit = max(digits.values(), default=-1.0)
-    if sign not in best or best[sign][0] <= digit + margin:
+        scores = templates @ glyph.ravel()
+        top = int(np.argmax(np.where(is_sign, scores, -2.0)))
+        if scores[top] > best_sign[0]:
+            best_sign = (float(scores[top]), str(chars[top]), end)
+        digit_score = float(scores[is_digit].max())
+        best_digit = max(best_digit, digit_score)
+        if not (end < len(across) and across[end - 1] > 3 and across[end] > 3):  # not cut across
+            whole_digit = max(whole_digit, digit_score)
+    score, sign, end = best_sign
+    digit = whole_digit if whole_digit > -1.0 else best_digit
+    if not sign or score <= digit + margin:
         return None
-    score, end = best[sign]
     if sign in _WITH_OR_WITHOUT_BAR:  # ≥ and > differ by a bar only: look for it, not at the scores
         # in the window, the strokes that begin in its first half: not the next digit's
         first = (keep & (stats[:, cv2.CC_STAT_LEFT] < (start + end) / 2))[labels]
