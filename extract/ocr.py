@@ -186,7 +186,8 @@ def _templates() -> tuple[np.ndarray, np.ndarray]:
     masks = np.unpackbits(packed, axis=-1).astype(bool)  # 96 columns: a whole number of bytes
     glyphs = [(str(char), _normalised(mask)) for char, mask in zip(chars, masks)]
     kept = [(char, glyph.ravel()) for char, glyph in glyphs if glyph is not None]
-    return np.array([char for char, _ in kept]), np.array([glyph for _, glyph in kept], np.float32).reshape(-1, _GLYPH ** 2)
+    matrix = np.array([glyph for _, glyph in kept], np.float32).reshape(-1, _GLYPH ** 2)
+    return np.array([char for char, _ in kept]), matrix
 
 
 def leading_sign(crop: np.ndarray, margin: float = SIGN_MARGIN) -> tuple[str, float, int] | None:

@@ -251,7 +251,7 @@ _PAD = 6  # white pixels around a line cut out for recognition
 _TALL_LINE = 1.7  # a band this many times the page's median line height holds several lines
 _THIN_BAND = 8  # pixels: a band of ink this low is part of a line next to it ...
 _THIN_BAND_GAP = 8  # ... when this close to it
-_GROWN_LINE = 1.25  # ... and the line it joins grows no taller than this many of the cell's lines
+_GROWN_LINE = 1.25  # ... unless, one character a line, that makes the line this many characters tall
 
 
 def cell_lines(mask: np.ndarray, box: tuple[float, float, float, float], scale: float = SCALE):
@@ -523,7 +523,7 @@ def _sure_enough(box: ocr.OcrBox) -> bool:
 
 def upright_page(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The page prepared for reading (seal out, lighting flat), turned so its text reads left to
-    right, levelled, faint marks out; with the lines of text found on it."""
+    right, levelled, fold creases and faint marks out; with the lines of text found on it."""
     gray = flatten_lighting(*page_gray(rgb))
     quads = ocr.detect_lines(gray)
     if lines_run_down(quads):

@@ -2,10 +2,11 @@
 
     render_page → page_gray (red seal out) → flatten_lighting → (scan.py: lines found, turned
     upright by lines_run_down / turn and the recogniser's 180° class) → estimate_skew / deskew
-    → without_faint_marks (a seal on a grey page)
+    → without_creases (a fold) → without_faint_marks (a seal on a grey page)
 
 Archives scan government documents: set in Song/FangSong type, stamped with a red seal, lying a
-little askew on the glass, a landscape table fed in sideways, one page darker than the next. Each
+little askew on the glass, a landscape table fed in sideways, one page darker than the next,
+folded in two or three. Each
 step removes one of these before any text is looked for; the 180° question is settled later, by
 the text detector and the recogniser (scan.py): lines of text, not ruling lines, tell a sideways
 page, and only reading tells upside-down text from upright.
@@ -105,14 +106,13 @@ def without_faint_marks(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
 
 
 def without_creases(gray: np.ndarray) -> np.ndarray:
-    """The levelled page with the crease of each fold made paper.
+    """The levelled page with the crease of each fold taken out.
 
     A fold leaves a thin dark line across the whole sheet, slightly slanted; found as a table's
     rule it splits the rows it crosses and is read as `I` or `1` beside the text. A crease runs
     from edge to edge of the sheet, through the margins a table's rules never reach, and cuts
-    across the table's upright rules instead of ending at them. Where it lies over a rule (a
-    rule running nearly along it, or one crossing it) the rule's ink is kept: ink that continues
-    as a long straight run on both sides of the crease.
+    across the table's upright rules instead of ending at them. Its shading is divided out
+    (`_without_crease`), so the type and the rules it runs over stay.
     """
     out = gray
     for across in (True, False):
@@ -137,12 +137,15 @@ def _creases(gray: np.ndarray) -> list[tuple[np.ndarray, float]]:
     found = []
     for offset, slope in _crease_candidates(gray):
         fitted = _fitted_crease(gray, offset, slope)
-        if fitted is None or any(abs(np.polyval(fitted[0], gray.shape[1] / 2) - np.polyval(line, gray.shape[1] / 2)) < 8
-                                 for line, _half in found):
+        if fitted is None or any(_same_line(fitted[0], line, gray.shape[1]) for line, _half in found):
             continue
         if not _ends_rules(gray, *fitted):
             found.append(fitted)
     return found if len(found) <= _MOST_CREASES else []
+
+
+def _same_line(a: np.ndarray, b: np.ndarray, width: int) -> bool:
+    return abs(np.polyval(a, width / 2) - np.polyval(b, width / 2)) < 8
 
 
 def _crease_candidates(gray: np.ndarray) -> list[tuple[float, float]]:
@@ -162,8 +165,8 @@ def _crease_candidates(gray: np.ndarray) -> list[tuple[float, float]]:
         hit = np.zeros((h + 2 * pad, w), bool)
         hit[rows, xs] = True
         band = hit[:-2] | hit[1:-1] | hit[2:]  # three small rows: 12 pixels
-        across = (band.sum(1) >= _CREASE_COVER * w) & (band[:, :edge].mean(1) > 0.5) & (band[:, -edge:].mean(1) > 0.5)
-        for row in np.nonzero(across)[0]:
+        reaches_edges = (band[:, :edge].mean(1) > 0.5) & (band[:, -edge:].mean(1) > 0.5)
+        for row in np.nonzero((band.sum(1) >= _CREASE_COVER * w) & reaches_edges)[0]:
             score = int(band[row].sum())
             if score > best.get(row, (0, 0.0))[0]:
                 best[row] = (score, float(slope))
@@ -231,14 +234,12 @@ def _around(gray: np.ndarray, line: np.ndarray, half: float, margin: int):
 _LEAST_RULE_RUN = int(14 * SCALE)  # pixels: longer than any stroke of body type
 
 
-def _rule_runs(strip: np.ndarray, band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Long straight runs of ink outside the crease's band: across the page, down it."""
+def _upright_runs(strip: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """Long straight runs of ink down the page outside the crease's band."""
     import cv2
 
     ink = ((strip < _DARKER_THAN_PAPER) & ~band).astype(np.uint8)
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, _LEAST_RULE_RUN), np.uint8)).astype(bool)
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_LEAST_RULE_RUN, 1), np.uint8)).astype(bool)
-    return across, down
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_LEAST_RULE_RUN, 1), np.uint8)).astype(bool)
 
 
 def _sides(centre: np.ndarray, half: float, height: int, reach: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +259,7 @@ def _ends_rules(gray: np.ndarray, line: np.ndarray, half: float) -> bool:
 def _upright_rules(strip: np.ndarray, band: np.ndarray, centre: np.ndarray, half: float):
     """Per column, whether an upright rule crosses the band (a long run on one side, ink right
     next to the band on the other) or ends at it (no ink on the other side)."""
-    _across, down = _rule_runs(strip, band)
+    down = _upright_runs(strip, band)
     above, below = _sides(centre, half, strip.shape[0])
     columns = np.arange(strip.shape[1])
     ink = strip < _DARKER_THAN_PAPER

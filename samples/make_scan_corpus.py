@@ -47,7 +47,7 @@ Everything random is seeded by the output file name, so re-running gives the sam
 with no text layer. Needs reportlab, pdfplumber, pypdfium2, Pillow, numpy and the Debian fonts
 fonts-arphic-uming, fonts-arphic-ukai, fonts-wqy-zenhei (corpus), fonts-arphic-gbsn00lp,
 fonts-arphic-gkai00mp, fonts-noto-cjk (holdout), fonts-babelstone-han, fonts-wqy-microhei,
-fonts-lxgw-wenkai (tuning).
+fonts-lxgw-wenkai (tuning); every set needs fonts-arphic-uming (the seals' lettering).
 """
 from __future__ import annotations
 
@@ -735,6 +735,12 @@ def main(argv: list[str]) -> int:
             print(spec.file)
         return 0
     chosen = [s for s in specs if not args.names or any(n in s.file for n in args.names)]
+    fonts = {FACES[s.face][1] for s in chosen if s.face in FACES} | {FACES["uming"][1]}  # uming: seal lettering
+    missing = sorted(font for font in fonts if not Path(font).exists())
+    if missing:
+        print("missing fonts (the Debian packages are listed in this script's docstring): "
+              + ", ".join(missing), file=sys.stderr)
+        return 1
     out = args.out or folder
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / "scans.json"
