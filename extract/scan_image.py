@@ -334,7 +334,7 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
     return (lines & ~cv2.dilate(thick, np.ones((3, 3), np.uint8))).astype(bool)
 
 
-_DARK_SHARE = 0.45  # of the way from the darkest ink to paper: darker than this is type
+_DARK_SHARE = 0.35  # of the way from the darkest ink to paper: darker than this is type
 _LEAST_MARK_AREA = 150  # pixels at 200 dpi; a Song hairline leaves at most about 60
 _THICKEST_RULE_PX = 6  # pixels: a 2 pt rule, blurred
 _SHORTEST_RULE = int(40 * SCALE)  # pixels: the 6-pixel ring of a 42 mm seal runs straight for 90

@@ -270,3 +270,21 @@ def test_light_hairline_rules_give_the_grid_but_the_edge_of_a_shadow_does_not():
     edges = scan.ruling_edges(seen)
     assert sorted(round(e["x0"] * scan.SCALE) for e in edges if e["orientation"] == "v") == [100, 350, 600]
     assert len([e for e in edges if e["orientation"] == "h"]) == 4
+
+
+def test_a_grey_seal_on_a_page_whose_type_scanned_light_is_taken_out():
+    """Uneven lighting and JPEG leave the type's cores at about 70, a seal's ring at about 150:
+    the ring is still much lighter than the type and goes; the type stays."""
+    page = np.full((600, 800), 255, np.uint8)
+    for top in (100, 280, 460):
+        for left in range(60, 740, 30):
+            page[top:top + 24, left:left + 20] = 70
+    seal = np.full_like(page, 255)
+    cv2.circle(seal, (400, 300), 150, 150, 6)
+    seen = np.minimum(page, seal)
+    lines = np.concatenate([quad(60, top, 740, top + 24) for top in (100, 280, 460)])
+    clean = scan_image.without_faint_marks(seen, lines)
+    ink = page < 128
+    away_from_type = cv2.dilate(ink.astype(np.uint8), np.ones((7, 7), np.uint8)) == 0
+    assert (clean[(seal < 255) & away_from_type] == 255).mean() > 0.97
+    assert (clean[ink] == seen[ink]).all()
