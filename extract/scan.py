@@ -386,8 +386,10 @@ def cell_boxes(gray: np.ndarray, grids, mask: np.ndarray | None = None) -> list[
     read = cell_punctuation(lines, _glyphs_read_with_the_line_before(lines, images, ocr.recognise(images)))
     boxes = [ocr.OcrBox(float(x0), float(t), float(x1), float(b), text, score)
              for (_cell, (x0, t, x1, b)), (text, score) in zip(lines, read)]
-    # a lone glyph the recogniser cannot read may be a sign in a column of its own (指标性质)
-    return [box for box in boxes if (box.text and box.confidence >= ocr.MIN_SCORE) or _lone_glyph(box)]
+    # a lone glyph or short mark the recogniser cannot read may be a sign in a column of its own
+    # (指标性质): `>=` in the Latin glyphs of a Song face, half as tall as its digits
+    return [box for box in boxes if (box.text and box.confidence >= ocr.MIN_SCORE) or _lone_glyph(box)
+            or _unread_mark(box)]
 
 
 def _glyphs_read_with_the_line_before(lines, images, read):
@@ -434,6 +436,16 @@ def _lone_glyph(box: ocr.OcrBox) -> bool:
     return box.x1 - box.x0 < ocr.GLYPH_RATIO * (box.bottom - box.top)
 
 
+def _unread_mark(box: ocr.OcrBox) -> bool:
+    """A short box read as nothing or as no digit nor Chinese character, unsurely: `>=`, `>`."""
+    short = box.x1 - box.x0 <= _SHORT_MARK * (box.bottom - box.top)
+    return short and box.confidence < 0.8 and not _READABLE.search(box.text)
+
+
+_SHORT_MARK = 3.2  # width/height of a box that may hold two signs
+_READABLE = regex.compile(r"[\p{Han}\d]")
+
+
 def text_ink(gray: np.ndarray) -> np.ndarray:
     """The ink mask without ruling lines and specks."""
     import cv2
@@ -466,7 +478,7 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
     """
     if box.text[:2] in (">=", "<="):
         return box  # `>=` printed as two characters was read as such
-    unread_glyph = _lone_glyph(box) and (not box.text or box.confidence < 0.8)  # `》`, `#`, nothing
+    unread_glyph = (_lone_glyph(box) and (not box.text or box.confidence < 0.8)) or _unread_mark(box)  # `》`, `#`
     if not unread_glyph and (not box.text or box.text[0] not in _MAY_START_WITH_SIGN):
         return box
     # a margin, so that no stroke of the text touches the crop's edge, where only bits of
@@ -491,7 +503,7 @@ def check_sign(gray: np.ndarray, box: ocr.OcrBox) -> ocr.OcrBox:
         sign += "="  # `>=` typed as two characters
     text = text.lstrip(_SIGN_LIKE + ":;：；")
     if not text:
-        return replace(box, text=sign) if read_as_sign else box
+        return replace(box, text=sign, confidence=max(box.confidence, score)) if read_as_sign else box
     return replace(box, text=sign + text, confidence=min(box.confidence, confidence))
 
 

@@ -198,7 +198,8 @@ def test_signs_cut_from_scans_are_read_as_printed(name):
     crop comes from): a Kai `>` whose best window cut its tip off (then it looked barred), `>=`
     typed as two characters (read `=`), a Kai ⩽ drawn with a slanted bar, a wide LXGW WenKai ≥
     (read `=`; its tip alone looked like a 1), a WenKai ⩾ whose best window reaches into the 9
-    after it (read right, then "corrected" to `>`)."""
+    after it (read right, then "corrected" to `>`), `>=` in the small Latin glyphs of a Song face
+    (read as nothing)."""
     from perfreports.extract import ocr
     from perfreports.extract.scan import check_sign
 
