@@ -194,8 +194,8 @@ SIGN_CROPS = SCANS / "signs"
 
 @pytest.mark.parametrize("name", sorted(json.loads((SIGN_CROPS / "signs.json").read_text(encoding="utf-8"))))
 def test_signs_cut_from_scans_are_read_as_printed(name):
-    """Sign cells cut from scans of the corpus (signs.json: what the recogniser read, where the
-    crop comes from): a Kai `>` whose best window cut its tip off (then it looked barred), `>=`
+    """Sign cells cut from scans of the corpus and the tuning set (signs.json: what the recogniser
+    read, where the crop comes from): a Kai `>` whose best window cut its tip off (then it looked barred), `>=`
     typed as two characters (read `=`), a Kai ⩽ drawn with a slanted bar, a wide LXGW WenKai ≥
     (read `=`; its tip alone looked like a 1), a WenKai ⩾ whose best window reaches into the 9
     after it (read right, then "corrected" to `>`), `>=` in the small Latin glyphs of a Song face
@@ -223,11 +223,11 @@ def stacked_cell(glyphs) -> np.ndarray:
 def test_a_cell_set_one_character_a_line_keeps_its_flat_characters():
     """`一级指标` down a narrow cell: the 一 (one thin stroke) and the two strokes of a 二 are
     characters of their own — not specks, nor bits of the character below."""
-    from perfreports.extract.scan import cell_lines
+    from perfreports.extract.scan import SCALE, cell_lines
 
     square = [(0, 26)]
     for first in ([(11, 14)], [(5, 8), (19, 22)]):  # 一, 二
-        lines = cell_lines(stacked_cell([first, square, square, square]), (0, 0, 60 / 2.78, 200 / 2.78))
+        lines = cell_lines(stacked_cell([first, square, square, square]), (0, 0, 60 / SCALE, 200 / SCALE))
         assert len(lines) == 4
         (_x0, top, _x1, bottom), second = lines[0], lines[1]
         assert top <= 20 + first[0][0] and 20 + first[-1][1] <= bottom < second[1]
@@ -235,12 +235,12 @@ def test_a_cell_set_one_character_a_line_keeps_its_flat_characters():
 
 
 def test_a_bar_or_a_speck_by_a_line_of_a_wide_cell_still_joins_it():
-    from perfreports.extract.scan import cell_lines
+    from perfreports.extract.scan import SCALE, cell_lines
 
     mask = np.zeros((120, 300), np.uint8)
     mask[40:66, 20:280] = 255  # a line of text
     mask[70:73, 30:50] = 255  # the bar of a ≥ below its chevron
-    assert len(cell_lines(mask, (0, 0, 300 / 2.78, 120 / 2.78))) == 1
+    assert len(cell_lines(mask, (0, 0, 300 / SCALE, 120 / SCALE))) == 1
 
 
 # --- OCR confidence reaches the indicator rows -----------------------------------------------
